@@ -1,0 +1,1 @@
+"""cityqa's assistant: answers questions over indexed city data with verified citations."""

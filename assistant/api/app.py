@@ -1,0 +1,75 @@
+"""The FastAPI application: chat, sources, health."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field
+
+from assistant.api.errors import install_error_handlers
+from assistant.errors import CityQAError, ErrorCode
+from assistant.models import Answer, SourceKind, User
+from assistant.pipeline import Assistant
+from assistant.sources import SourceCatalog, SourceDetail, SourceSummary
+from assistant.users import UserDirectory
+
+
+class ChatRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=2000)
+    conversation_id: str | None = Field(None, max_length=64)
+
+
+class Health(BaseModel):
+    ok: bool = True
+    chunks: int
+
+
+def _api_key(request: Request) -> str | None:
+    authorization = request.headers.get("authorization", "")
+    if authorization.lower().startswith("bearer "):
+        return authorization[7:].strip() or None
+    return request.headers.get("x-api-key") or None
+
+
+def create_app(assistant: Assistant, users: UserDirectory, sources: SourceCatalog) -> FastAPI:
+    app = FastAPI(title="cityqa", version="0.1.0", description="Answers a city's questions over its own data.")
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def _request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        request.state.request_id = request.headers.get("x-request-id") or "r_" + uuid.uuid4().hex[:16]
+        response = await call_next(request)
+        response.headers["x-request-id"] = request.state.request_id
+        return response
+
+    def current_user(request: Request) -> User:
+        return users.authenticate(_api_key(request))
+
+    CurrentUser = Annotated[User, Depends(current_user)]
+
+    @app.get("/healthz", response_model=Health)
+    def healthz() -> Health:
+        return Health(chunks=len(sources.keyword_index))
+
+    @app.post("/api/chat", response_model=Answer)
+    async def chat(body: ChatRequest, user: CurrentUser) -> Answer:
+        if not body.question.strip():
+            raise CityQAError(ErrorCode.BAD_REQUEST, "question: must not be blank")
+        return await run_in_threadpool(assistant.answer, body.question, user, body.conversation_id)
+
+    @app.get("/api/sources", response_model=list[SourceSummary])
+    def list_sources(user: CurrentUser, kind: SourceKind | None = None) -> list[SourceSummary]:
+        return sources.list_for_user(user, kind)
+
+    @app.get("/api/sources/{source_id:path}", response_model=SourceDetail)
+    def get_source(source_id: str, user: CurrentUser) -> SourceDetail:
+        detail = sources.get_for_user(source_id, user)
+        if detail is None:  # same answer for "missing" and "not yours": existence is not disclosed
+            raise CityQAError(ErrorCode.NOT_FOUND, f"no source {source_id}")
+        return detail
+
+    return app

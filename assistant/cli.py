@@ -1,0 +1,159 @@
+"""The `cityqa` command: ingest, serve, ask, sources, eval.
+
+Errors become one clear line on stderr and exit code 1; tracebacks go to the log only.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from assistant.config import Settings
+from assistant.errors import CityQAError
+from assistant.models import Classification
+
+app = typer.Typer(help="cityqa: answers a city's questions over its own data, with cited sources.", no_args_is_help=True)
+console = Console()
+errors = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _settings() -> Settings:
+    settings = Settings()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return settings
+
+
+def one_line_errors(command: F) -> F:
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except CityQAError as error:
+            errors.print(f"[red]error:[/red] {error.code.value}: {error.detail}", highlight=False)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@app.command()
+@one_line_errors
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to index.")],
+    classification: Annotated[Classification, typer.Option(help="Default classification of the files.")] = (
+        Classification.PUBLIC
+    ),
+    department: Annotated[list[str] | None, typer.Option(help="Owning department (repeatable).")] = None,
+    prune: Annotated[bool, typer.Option(help="Remove sources whose files no longer exist.")] = False,
+) -> None:
+    """Index catalogs, documents and statistics tables (idempotent: unchanged files are skipped)."""
+    from ingestion.factory import build_ingestor
+    from ingestion.loaders import SourceDefaults
+
+    settings = _settings()
+    report = build_ingestor(settings).ingest(
+        paths, SourceDefaults(classification=classification, departments=department or []), prune=prune
+    )
+    console.print(
+        f"indexed {len(report.indexed)} file(s) ({report.chunks_indexed} chunks), "
+        f"unchanged {len(report.unchanged)}, failed {len(report.failed)}, removed {len(report.removed)}"
+    )
+    for path, reason in report.failed:
+        console.print(f"  [red]failed[/red] {path}: {reason}", highlight=False)
+    if report.failed:
+        raise typer.Exit(2)
+
+
+@app.command()
+@one_line_errors
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Serve the HTTP API."""
+    import uvicorn
+
+    from assistant.api.app import create_app
+    from assistant.factory import build_assistant, build_user_directory, open_stores
+    from assistant.sources import SourceCatalog
+
+    settings = _settings()
+    stores = open_stores(settings)
+    application = create_app(
+        build_assistant(settings, stores), build_user_directory(settings), SourceCatalog(stores.keyword_index)
+    )
+    uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_level="info")
+
+
+@app.command()
+@one_line_errors
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, in Korean or English.")],
+    user: Annotated[str | None, typer.Option("--user", help="API key to ask as (default: anonymous).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the whole answer as JSON.")] = False,
+) -> None:
+    """Answer one question in-process."""
+    from assistant.factory import build_assistant, build_user_directory
+
+    settings = _settings()
+    asker = build_user_directory(settings).authenticate(user)
+    answer = build_assistant(settings).answer(question, asker)
+    if as_json:
+        console.print_json(answer.model_dump_json())
+        return
+    console.print(answer.answer, highlight=False)
+    for citation in answer.citations:
+        where = f", {citation.locator}" if citation.locator else ""
+        link = f" {citation.url}" if citation.url else ""
+        console.print(f"  [{citation.n}] {citation.title}{where}{link}", highlight=False)
+    if answer.sql:
+        console.print(f"SQL: {answer.sql.query}", highlight=False)
+    for suggestion in answer.suggestions:
+        console.print(f"  maybe: {suggestion.title} ({suggestion.source_id})", highlight=False)
+    console.print(f"confidence: {answer.confidence}", style="dim")
+
+
+@app.command()
+@one_line_errors
+def sources(
+    user: Annotated[str | None, typer.Option("--user", help="API key to list as (default: anonymous).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List what is indexed (as the given user may see it)."""
+    from assistant.factory import build_user_directory
+    from assistant.sources import SourceCatalog
+    from assistant.stores.keyword_index import BM25KeywordIndex
+
+    settings = _settings()
+    asker = build_user_directory(settings).authenticate(user)
+    summaries = SourceCatalog(BM25KeywordIndex.open(settings.keyword_index_path)).list_for_user(asker)
+    if as_json:
+        print(json.dumps([summary.model_dump(mode="json") for summary in summaries], ensure_ascii=False, indent=1))
+        return
+    counts: dict[str, int] = {}
+    for summary in summaries:
+        counts[summary.kind.value] = counts.get(summary.kind.value, 0) + 1
+    table = Table("kind", "source id", "title", "class", "chunks")
+    for summary in summaries:
+        if summary.kind.value != "catalog":
+            table.add_row(
+                summary.kind.value, summary.source_id, summary.title[:60], summary.classification.value, str(summary.chunks)
+            )
+    console.print(table)
+    console.print(", ".join(f"{count} {kind} source(s)" for kind, count in sorted(counts.items())))
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

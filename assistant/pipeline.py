@@ -1,0 +1,181 @@
+"""The answer pipeline: retrieve → (statistics) → compose → verify citations → audit.
+
+`Assistant` receives every seam ready-made (see assistant/factory.py) and never reads settings.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from assistant.audit import AuditLog
+from assistant.citations import verify_citations
+from assistant.compose import AnswerComposer, StatisticsPart
+from assistant.conversations import ConversationStore
+from assistant.models import Answer, Passage, SourceKind, SqlResult, Suggestion, Turn, User
+from assistant.retrieval import HybridRetriever
+from assistant.tokens import is_korean, search_tokens
+
+NOT_FOUND_EN = "I could not find an answer to this in the indexed sources."
+NOT_FOUND_KO = "색인된 자료에서 이 질문의 답을 찾지 못했습니다."
+_FOLLOW_UP_MAX_TOKENS = 3
+
+
+@dataclass
+class StatisticsOutcome:
+    """What the statistics path made of a question."""
+
+    is_statistical: bool
+    part: StatisticsPart | None = None
+    sql: SqlResult | None = None
+    slots: dict[str, object] = field(default_factory=dict)
+    unmapped: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+class StatisticsAnswerer(Protocol):
+    def answer(self, question: str, user: User, history: list[Turn]) -> StatisticsOutcome: ...
+
+
+@dataclass
+class AnswerPolicy:
+    top_k: int = 5
+    relevance_threshold: float = 0.5
+    # A document passage joins a statistics answer only when it covers the question this well
+    # (questions that ask for a number and the rule behind it).
+    mixed_relevance_threshold: float = 0.75
+    max_suggestions: int = 3
+
+
+class Assistant:
+    def __init__(
+        self,
+        retriever: HybridRetriever,
+        composer: AnswerComposer,
+        audit_log: AuditLog,
+        conversations: ConversationStore,
+        policy: AnswerPolicy,
+        statistics: StatisticsAnswerer | None = None,
+    ) -> None:
+        self.retriever = retriever
+        self.composer = composer
+        self.audit_log = audit_log
+        self.conversations = conversations
+        self.policy = policy
+        self.statistics = statistics
+
+    def answer(self, question: str, user: User, conversation_id: str | None = None) -> Answer:
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+        question = question.strip()
+        conversation_id, history = self.conversations.history(conversation_id, user.key_id)
+
+        outcome: StatisticsOutcome | None = None
+        if self.statistics is not None:
+            mark = time.perf_counter()
+            outcome = self.statistics.answer(question, user, history)
+            timings["sql"] = _elapsed_ms(mark)
+
+        mark = time.perf_counter()
+        search_question = _with_context(question, history)
+        candidates = self.retriever.retrieve_passages_for_user(search_question, user, self.policy.top_k * 2)
+        terms = self.retriever.query_terms(search_question)
+        timings["retrieve"] = _elapsed_ms(mark)
+        relevant = [p for p in candidates[: self.policy.top_k] if p.relevance >= self.policy.relevance_threshold]
+
+        answer = Answer(
+            answer_id="a_" + uuid.uuid4().hex[:16],
+            conversation_id=conversation_id,
+            question=question,
+            answer="",
+            retrieved_source_ids=list(dict.fromkeys(p.chunk.source_id for p in candidates)),
+        )
+        mark = time.perf_counter()
+        if outcome is not None and outcome.part is not None:
+            documents = [
+                p
+                for p in relevant
+                if p.chunk.kind == SourceKind.DOCUMENT and p.relevance >= self.policy.mixed_relevance_threshold
+            ]
+            composition = self.composer.compose(question, documents[:1], terms, outcome.part)
+            answer.sql = outcome.sql
+        elif outcome is not None and outcome.is_statistical:
+            composition = None
+            answer.notes.extend(f"could not map {part}" for part in outcome.unmapped)
+            if outcome.error:
+                answer.notes.append(outcome.error)
+        else:
+            composition = self.composer.compose(question, relevant, terms, None)
+        timings["compose"] = _elapsed_ms(mark)
+
+        if composition is not None:
+            verified = verify_citations(composition.text, composition.provided)
+            if verified.has_valid_citation:
+                answer.answer = verified.text
+                answer.citations = verified.citations
+                answer.confidence = _confidence(relevant, outcome, verified.removed, verified.uncited_sentences)
+                if verified.removed:
+                    answer.notes.append(f"removed citations to passages never provided: {verified.removed}")
+                if verified.uncited_sentences:
+                    answer.notes.append(f"{verified.uncited_sentences} sentence(s) without a citation")
+        if not answer.citations:
+            self._not_found(answer, question, candidates, outcome)
+
+        timings["total"] = _elapsed_ms(started)
+        answer.timings_ms = {name: round(value, 1) for name, value in timings.items()}
+        self.conversations.append(
+            conversation_id,
+            user.key_id,
+            Turn(question=question, answer=answer.answer, slots=dict(outcome.slots) if outcome else {}),
+        )
+        self.audit_log.record(user, answer)
+        return answer
+
+    def _not_found(
+        self, answer: Answer, question: str, candidates: list[Passage], outcome: StatisticsOutcome | None
+    ) -> None:
+        korean = is_korean(question)
+        text = NOT_FOUND_KO if korean else NOT_FOUND_EN
+        if outcome is not None and outcome.is_statistical and outcome.unmapped:
+            parts = ", ".join(outcome.unmapped)
+            text += (
+                f" 통계표에서 다음을 찾을 수 없습니다: {parts}." if korean else f" The statistics tables have no match for: {parts}."
+            )
+        answer.answer = text
+        answer.confidence = "none"
+        answer.sql = None
+        answer.citations = []
+        seen: set[str] = set()
+        for passage in candidates:
+            chunk = passage.chunk
+            if chunk.kind in (SourceKind.CATALOG, SourceKind.TABLE) and chunk.source_id not in seen:
+                seen.add(chunk.source_id)
+                answer.suggestions.append(Suggestion(source_id=chunk.source_id, title=chunk.title, url=chunk.url))
+            if len(answer.suggestions) == self.policy.max_suggestions:
+                break
+
+
+def _confidence(
+    relevant: list[Passage], outcome: StatisticsOutcome | None, removed: list[int], uncited: int
+) -> str:
+    if removed:
+        return "low"
+    if outcome is not None and outcome.part is not None:
+        return "high" if not uncited else "medium"
+    best = max((passage.relevance for passage in relevant), default=0.0)
+    if best >= 0.8 and not uncited:
+        return "high"
+    return "medium"
+
+
+def _with_context(question: str, history: list[Turn]) -> str:
+    """A short follow-up ("and the extension?") is searched together with the previous question."""
+    if history and len(search_tokens(question)) <= _FOLLOW_UP_MAX_TOKENS:
+        return f"{history[-1].question} {question}"
+    return question
+
+
+def _elapsed_ms(since: float) -> float:
+    return (time.perf_counter() - since) * 1000

@@ -1,0 +1,102 @@
+"""Hybrid retrieval: dense (Chroma) + keyword (BM25) fused by reciprocal rank, filtered per user."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.access import visible_to
+from assistant.glossary import Glossary
+from assistant.models import Chunk, Passage, User
+from assistant.stores.keyword_index import BM25KeywordIndex
+from assistant.stores.vector_store import ChromaVectorStore
+from assistant.tokens import search_tokens
+
+RRF_K = 60  # the constant of Cormack et al. (2009); damps the head of each ranking
+
+
+@dataclass
+class QueryTerms:
+    """The question's key terms, each with its glossary synonyms and a weight (idf)."""
+
+    groups: list[set[str]]
+    weights: list[float]
+
+    def coverage(self, tokens: set[str]) -> float:
+        total = sum(self.weights)
+        if total == 0:
+            return 0.0
+        covered = sum(weight for group, weight in zip(self.groups, self.weights, strict=True) if group & tokens)
+        return covered / total
+
+
+class HybridRetriever:
+    def __init__(
+        self,
+        embedder: Embeddings,
+        vector_store: ChromaVectorStore,
+        keyword_index: BM25KeywordIndex,
+        glossary: Glossary,
+        candidate_k: int = 40,
+    ) -> None:
+        self.embedder = embedder
+        self.vector_store = vector_store
+        self.keyword_index = keyword_index
+        self.glossary = glossary
+        self.candidate_k = candidate_k
+
+    def query_terms(self, question: str) -> QueryTerms:
+        tokens = list(dict.fromkeys(search_tokens(question)))
+        groups = self.glossary.synonym_groups(tokens)
+        return QueryTerms(groups=groups, weights=[self._idf(group) for group in groups])
+
+    def _idf(self, group: set[str]) -> float:
+        """Inverse document frequency of the group's most distinctive indexed form.
+
+        A term no chunk contains gets the weight of the rarest possible term: the question asks about
+        something the corpus does not have, which must pull relevance down."""
+        documents = max(len(self.keyword_index), 1)
+        frequencies = [self.keyword_index.document_frequency(token) for token in group]
+        present = [frequency for frequency in frequencies if frequency > 0]
+        frequency = min(present) if present else 0.5
+        return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
+
+    def retrieve_passages_for_user(self, question: str, user: User, k: int) -> list[Passage]:
+        """The k best passages for this user, best first, each with its relevance to the question."""
+        expanded = self.glossary.expand(question)
+        dense = self.vector_store.search(self.embedder.embed_query(expanded), self.candidate_k, user)
+        keyword = self.keyword_index.search(search_tokens(expanded), self.candidate_k, user)
+
+        fused: dict[str, float] = {}
+        chunks: dict[str, Chunk] = {}
+        similarity: dict[str, float] = {}
+        keyword_score: dict[str, float] = {}
+        for rank, (chunk, value) in enumerate(dense):
+            fused[chunk.chunk_id] = fused.get(chunk.chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+            chunks[chunk.chunk_id] = chunk
+            similarity[chunk.chunk_id] = value
+        for rank, (chunk, value) in enumerate(keyword):
+            fused[chunk.chunk_id] = fused.get(chunk.chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+            chunks[chunk.chunk_id] = chunk
+            keyword_score[chunk.chunk_id] = value
+
+        terms = self.query_terms(question)
+        passages = []
+        for chunk_id in sorted(fused, key=fused.__getitem__, reverse=True):
+            chunk = chunks[chunk_id]
+            if not visible_to(user, chunk):  # checked again after the store's own filter
+                continue
+            passages.append(
+                Passage(
+                    chunk=chunk,
+                    score=fused[chunk_id],
+                    dense_similarity=similarity.get(chunk_id),
+                    keyword_score=keyword_score.get(chunk_id),
+                    relevance=terms.coverage(self.keyword_index.tokens_of(chunk)),
+                )
+            )
+            if len(passages) == k:
+                break
+        return passages

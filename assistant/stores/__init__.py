@@ -1,0 +1,1 @@
+"""Stores behind the assistant's seams: vectors (Chroma) and keywords (BM25)."""

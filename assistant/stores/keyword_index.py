@@ -1,0 +1,144 @@
+"""BM25 keyword index (bm25s) over Korean and English search tokens.
+
+bm25s has no incremental updates, so the index keeps its chunks and rebuilds the sparse matrix
+when they change (a few seconds for thousands of chunks). Permission filtering happens inside the
+scoring through a weight mask, so hidden chunks never enter the ranking.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from assistant.access import visible_to
+from assistant.models import Chunk, User
+from assistant.tokens import search_tokens_many
+
+_CHUNKS_FILE = "chunks.jsonl"
+_MODEL_DIR = "bm25"
+
+
+class KeywordIndex(Protocol):
+    def add(self, chunks: list[Chunk]) -> None: ...
+    def delete_source(self, source_id: str) -> None: ...
+    def search(self, query_tokens: list[str], k: int, user: User) -> list[tuple[Chunk, float]]: ...
+
+
+class BM25KeywordIndex:
+    """Chunks plus their BM25 model, persisted in a folder."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self._chunks: dict[str, Chunk] = {}
+        self._tokens: dict[str, list[str]] = {}
+        self._model: Any = None
+        self._order: list[str] = []
+        self._dirty = False
+        self._document_frequencies: list[int] = []
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, path: Path) -> BM25KeywordIndex:
+        """Load the index saved at `path` (an empty index when nothing was saved yet)."""
+        index = cls(path)
+        chunks_file = path / _CHUNKS_FILE
+        if chunks_file.exists():
+            with chunks_file.open(encoding="utf-8") as handle:
+                for line in handle:
+                    row = json.loads(line)
+                    chunk = Chunk.model_validate(row["chunk"])
+                    index._chunks[chunk.chunk_id] = chunk
+                    index._tokens[chunk.chunk_id] = row["tokens"]
+            index._dirty = True
+        return index
+
+    def __len__(self) -> int:
+        return len(self._chunks)
+
+    def add(self, chunks: list[Chunk]) -> None:
+        token_lists = search_tokens_many([chunk.index_text or chunk.text for chunk in chunks])
+        with self._lock:
+            for chunk, tokens in zip(chunks, token_lists, strict=True):
+                self._chunks[chunk.chunk_id] = chunk
+                self._tokens[chunk.chunk_id] = tokens
+            self._dirty = True
+
+    def delete_source(self, source_id: str) -> None:
+        with self._lock:
+            for chunk_id in [cid for cid, chunk in self._chunks.items() if chunk.source_id == source_id]:
+                del self._chunks[chunk_id]
+                del self._tokens[chunk_id]
+            self._dirty = True
+
+    def save(self) -> None:
+        """Write chunks and tokens; the BM25 matrix is rebuilt from them on load (it is cheap)."""
+        if self.path is None:
+            return
+        self.path.mkdir(parents=True, exist_ok=True)
+        temporary = self.path / (_CHUNKS_FILE + ".tmp")
+        with temporary.open("w", encoding="utf-8") as handle:
+            for chunk_id, chunk in self._chunks.items():
+                row = {"chunk": chunk.model_dump(mode="json"), "tokens": self._tokens[chunk_id]}
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        temporary.replace(self.path / _CHUNKS_FILE)
+
+    def _ensure_model(self) -> None:
+        with self._lock:
+            if not self._dirty:
+                return
+            import bm25s
+
+            self._order = list(self._chunks)
+            if self._order:
+                model = bm25s.BM25()
+                token_lists = [self._tokens[chunk_id] for chunk_id in self._order]
+                model.index(token_lists, show_progress=False)
+                self._model = model
+                frequencies = [0] * len(model.vocab_dict)
+                for tokens in token_lists:
+                    for token in set(tokens):
+                        frequencies[model.vocab_dict[token]] += 1
+                self._document_frequencies = frequencies
+            else:
+                self._model = None
+            self._dirty = False
+
+    def search(self, query_tokens: list[str], k: int, user: User) -> list[tuple[Chunk, float]]:
+        """Best-scoring chunks the user may see, with their BM25 scores (zero scores dropped)."""
+        self._ensure_model()
+        if self._model is None:
+            return []
+        known = [token for token in query_tokens if token in self._model.vocab_dict]
+        if not known:
+            return []
+        scores = np.asarray(self._model.get_scores(known), dtype=float)
+        mask = np.fromiter(
+            (visible_to(user, self._chunks[chunk_id]) for chunk_id in self._order), dtype=bool, count=len(self._order)
+        )
+        scores = np.where(mask, scores, 0.0)
+        top = np.argsort(-scores)[:k]
+        return [(self._chunks[self._order[i]], float(scores[i])) for i in top if scores[i] > 0]
+
+    def chunks(self) -> list[Chunk]:
+        return list(self._chunks.values())
+
+    def tokens_of(self, chunk: Chunk) -> set[str]:
+        """The indexed tokens of a chunk (its text plus glossary expansion)."""
+        tokens = self._tokens.get(chunk.chunk_id)
+        if tokens is None:
+            tokens = search_tokens_many([chunk.index_text or chunk.text])[0]
+        return set(tokens)
+
+    def document_frequency(self, token: str) -> int:
+        """How many chunks contain the token."""
+        self._ensure_model()
+        if self._model is None:
+            return 0
+        column = self._model.vocab_dict.get(token)
+        if column is None:
+            return 0
+        return self._document_frequencies[column]

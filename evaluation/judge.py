@@ -1,0 +1,160 @@
+"""Optional LLM-as-judge: faithfulness and relevance (1–5) of each answer, averaged over several runs.
+
+Reported in a separate ``judge`` section; never mixed into the deterministic scores.
+
+The prompt is ``prompts/judge_faithfulness.md`` (front matter: name, version, variables), rendered
+with `string.Template`; a missing or extra variable raises. This module carries a minimal loader of
+that format so the harness does not depend on the assistant's prompt module.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import HumanMessage
+from pydantic import BaseModel
+
+from assistant.errors import CityQAError, ErrorCode
+
+from . import metrics
+from .scoring import CaseResult
+
+DEFAULT_PROMPT_PATH = Path(__file__).resolve().parents[1] / "prompts" / "judge_faithfulness.md"
+_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.DOTALL)
+_JSON_OBJECT = re.compile(r"\{.*?\}", re.DOTALL)
+CRITERIA = ("faithfulness", "relevance")
+
+
+class PromptFile(BaseModel):
+    name: str
+    version: str
+    variables: list[str]
+    template: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}@{self.version}"
+
+    def render(self, **values: str) -> str:
+        expected, given = set(self.variables), set(values)
+        if expected != given:
+            raise CityQAError(
+                ErrorCode.INVALID_CONFIG,
+                f"prompt {self.label}: missing {sorted(expected - given)}, extra {sorted(given - expected)}",
+            )
+        return string.Template(self.template).substitute(values)
+
+
+def load_prompt_file(path: Path) -> PromptFile:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CityQAError(ErrorCode.INVALID_CONFIG, f"cannot read prompt {path}: {exc}") from exc
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        raise CityQAError(ErrorCode.INVALID_CONFIG, f"prompt {path} has no front matter")
+    meta = yaml.safe_load(match.group(1)) or {}
+    try:
+        return PromptFile(
+            name=str(meta["name"]),
+            version=str(meta["version"]),
+            variables=list(meta.get("variables") or []),
+            template=match.group(2),
+        )
+    except KeyError as exc:
+        raise CityQAError(ErrorCode.INVALID_CONFIG, f"prompt {path}: front matter lacks {exc}") from exc
+
+
+def passages_text(result: CaseResult) -> str:
+    """What the assistant was given, as the judge sees it: cited passages and the SQL result."""
+    parts = [
+        f"[{c.n}] {c.title}{f' ({c.locator})' if c.locator else ''}: {c.snippet}" for c in result.citations
+    ]
+    if result.sql is not None:
+        rows = "\n".join(" | ".join(str(v) for v in row) for row in result.sql.rows[:20])
+        parts.append(f"SQL: {result.sql.query}\nColumns: {' | '.join(result.sql.columns)}\n{rows}")
+    return "\n\n".join(parts) or "(none)"
+
+
+def parse_scores(text: str) -> dict[str, float] | None:
+    """Scores from the model's reply: the first JSON object holding both criteria as 1–5 numbers."""
+    for candidate in _JSON_OBJECT.findall(text):
+        try:
+            data = json.loads(candidate)
+        except ValueError:
+            continue
+        if not isinstance(data, dict):
+            continue
+        try:
+            scores = {name: float(data[name]) for name in CRITERIA}
+        except (KeyError, TypeError, ValueError):
+            continue
+        if all(1 <= value <= 5 for value in scores.values()):
+            return scores
+    return None
+
+
+def _reply_text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(part if isinstance(part, str) else str(part.get("text", "")) for part in content)
+    return str(content)
+
+
+def judge_answers(
+    results: Sequence[CaseResult],
+    chat_model: BaseChatModel,
+    runs: int = 3,
+    *,
+    prompt_path: Path = DEFAULT_PROMPT_PATH,
+) -> dict[str, Any]:
+    """Judge every answered, non-refused case ``runs`` times; return the ``judge`` summary section
+    with per-case means (``per_case``), means by category and overall. Unparseable replies are
+    counted in ``unparsed_runs`` and left out of the means."""
+    prompt = load_prompt_file(prompt_path)
+    per_case: dict[str, dict[str, Any]] = {}
+    unparsed = 0
+    for result in results:
+        if result.answer is None or result.refused:
+            continue
+        text = prompt.render(question=result.question, answer=result.answer, passages=passages_text(result))
+        collected: list[dict[str, float]] = []
+        for _ in range(runs):
+            reply = chat_model.invoke([HumanMessage(content=text)])
+            scores = parse_scores(_reply_text(reply.content))
+            if scores is None:
+                unparsed += 1
+            else:
+                collected.append(scores)
+        if collected:
+            entry: dict[str, Any] = {name: metrics.mean([s[name] for s in collected]) for name in CRITERIA}
+            entry.update(runs=len(collected), category=result.category)
+            per_case[result.id] = entry
+    by_category: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for case_scores in per_case.values():
+        by_category[case_scores["category"]].append(case_scores)
+    return {
+        "prompt": prompt.label,
+        "model": type(chat_model).__name__,
+        "runs": runs,
+        "cases_judged": len(per_case),
+        "unparsed_runs": unparsed,
+        **{name: metrics.mean([s[name] for s in per_case.values()]) for name in CRITERIA},
+        "by_category": {
+            category: {
+                "cases": len(rows),
+                **{name: metrics.mean([r[name] for r in rows]) for name in CRITERIA},
+            }
+            for category, rows in sorted(by_category.items())
+        },
+        "per_case": per_case,
+    }

@@ -1,0 +1,1 @@
+"""Ingestion: turn files and catalog exports into sources, sections and chunks for the indexes."""

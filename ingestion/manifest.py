@@ -1,0 +1,66 @@
+"""The ingest manifest: which file produced which sources, and the content hash it had then.
+
+Re-ingesting compares hashes: unchanged files are skipped, changed files replace their sources,
+and files that disappeared can be pruned. The manifest is rewritten atomically after each run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+
+class ManifestEntry(BaseModel):
+    sha256: str
+    source_ids: list[str]
+    kind: str = Field(description="document, catalog or table")
+    chunks: int = 0
+    indexed_at: str = ""
+
+
+class Manifest(BaseModel):
+    files: dict[str, ManifestEntry] = Field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> Manifest:
+        if not path.exists():
+            return cls()
+        return cls.model_validate_json(path.read_text(encoding="utf-8"))
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(self.model_dump_json(indent=1), encoding="utf-8")
+        temporary.replace(path)
+
+    def record(self, key: str, sha256: str, source_ids: list[str], kind: str, chunks: int) -> None:
+        self.files[key] = ManifestEntry(
+            sha256=sha256,
+            source_ids=source_ids,
+            kind=kind,
+            chunks=chunks,
+            indexed_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+
+    def owner_of(self, source_id: str) -> str | None:
+        """The file key that currently provides a source id (to refuse silent duplicates)."""
+        for key, entry in self.files.items():
+            if source_id in entry.source_ids:
+                return key
+        return None
+
+
+def content_hash(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def file_key(path: Path) -> str:
+    return json.dumps(str(path.resolve()))[1:-1]
