@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from assistant.models import Citation
 
 CITATION_MARK = re.compile(r"\[(\d{1,3})\]")
-_SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|\n+")
+# A sentence ends at . ! ? (or after its trailing citation markers), not before a marker: in
+# "… 10 days. [1] You may …" the marker belongs to the sentence before it.
+_SENTENCE_END = re.compile(r"(?<=[.!?。\]])\s+(?!\[)|\n+")
 
 
 @dataclass

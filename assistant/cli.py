@@ -21,7 +21,9 @@ from assistant.config import Settings
 from assistant.errors import CityQAError
 from assistant.models import Classification
 
-app = typer.Typer(help="cityqa: answers a city's questions over its own data, with cited sources.", no_args_is_help=True)
+app = typer.Typer(
+    help="cityqa: answers a city's questions over its own data, with cited sources.", no_args_is_help=True
+)
 console = Console()
 errors = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -40,6 +42,12 @@ def one_line_errors(command: F) -> F:
             return command(*args, **kwargs)
         except CityQAError as error:
             errors.print(f"[red]error:[/red] {error.code.value}: {error.detail}", highlight=False)
+            raise typer.Exit(1) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as error:  # the traceback goes to the log, the user gets one line
+            logging.getLogger("cityqa").debug("unexpected error", exc_info=True)
+            errors.print(f"[red]error:[/red] internal: {type(error).__name__}: {error}", highlight=False)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
@@ -98,7 +106,9 @@ def serve(
 @one_line_errors
 def ask(
     question: Annotated[str, typer.Argument(help="The question, in Korean or English.")],
-    user: Annotated[str | None, typer.Option("--user", help="API key to ask as (default: anonymous).")] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", help="API key to ask as (default: anonymous).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole answer as JSON.")] = False,
 ) -> None:
     """Answer one question in-process."""
@@ -125,7 +135,9 @@ def ask(
 @app.command()
 @one_line_errors
 def sources(
-    user: Annotated[str | None, typer.Option("--user", help="API key to list as (default: anonymous).")] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", help="API key to list as (default: anonymous).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List what is indexed (as the given user may see it)."""
@@ -137,7 +149,11 @@ def sources(
     asker = build_user_directory(settings).authenticate(user)
     summaries = SourceCatalog(BM25KeywordIndex.open(settings.keyword_index_path)).list_for_user(asker)
     if as_json:
-        print(json.dumps([summary.model_dump(mode="json") for summary in summaries], ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                [summary.model_dump(mode="json") for summary in summaries], ensure_ascii=False, indent=1
+            )
+        )
         return
     counts: dict[str, int] = {}
     for summary in summaries:
@@ -146,10 +162,78 @@ def sources(
     for summary in summaries:
         if summary.kind.value != "catalog":
             table.add_row(
-                summary.kind.value, summary.source_id, summary.title[:60], summary.classification.value, str(summary.chunks)
+                summary.kind.value,
+                summary.source_id,
+                summary.title[:60],
+                summary.classification.value,
+                str(summary.chunks),
             )
     console.print(table)
     console.print(", ".join(f"{count} {kind} source(s)" for kind, count in sorted(counts.items())))
+
+
+@app.command(name="eval")
+@one_line_errors
+def evaluate(
+    cases: Annotated[list[Path], typer.Argument(help="Case files (YAML) or folders of them.")],
+    url: Annotated[str | None, typer.Option(help="Evaluate a running server instead of in-process.")] = None,
+    api_key: Annotated[
+        str | None, typer.Option(help="API key for cases that name no user (with --url).")
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="Folder for summary.json, cases.jsonl, report.html.")
+    ] = None,
+    compare: Annotated[Path | None, typer.Option(help="An earlier summary.json to compare with.")] = None,
+    min_score: Annotated[list[str] | None, typer.Option(help="Threshold METRIC=VALUE (repeatable).")] = None,
+    max_score: Annotated[
+        list[str] | None, typer.Option(help="Upper bound METRIC=VALUE (repeatable).")
+    ] = None,
+) -> None:
+    """Score answers on evaluation cases: per category, language and tag."""
+    from evaluation.cli import run_eval
+    from evaluation.clients import AnswerClient, HttpClient, InProcessClient
+
+    settings = _settings()
+    client: AnswerClient
+    known: dict[str, Any] = {}
+    gold_executor = None
+    if url:
+        client = HttpClient(url, api_key=api_key)
+    else:
+        from assistant.factory import build_assistant, build_user_directory, open_stores
+        from assistant.sources import SourceCatalog
+        from evaluation.clients import ANONYMOUS as ANONYMOUS_CASE_USER
+
+        stores = open_stores(settings)
+        assistant = build_assistant(settings, stores)
+        users = build_user_directory(settings)
+
+        def answer(question: str, user: str, conversation_id: str | None) -> Any:
+            asker = users.authenticate(None if user == ANONYMOUS_CASE_USER else user)
+            return assistant.answer(question, asker, conversation_id)
+
+        def gold_executor(sql: str) -> list[list[Any]]:
+            return stores.warehouse.run_readonly(sql, timeout_ms=30_000, max_rows=100_000).rows
+
+        client = InProcessClient(answer)
+        known = {
+            "known_source_ids": SourceCatalog(stores.keyword_index).all_source_ids(),
+            "known_tables": set(stores.warehouse.tables()),
+            "known_users": set(users.keys()),
+        }
+    code = run_eval(
+        cases,
+        client,
+        report_dir=report,
+        compare=compare,
+        min_scores=min_score or [],
+        max_scores=max_score or [],
+        gold_executor=gold_executor,
+        console=console,
+        progress_console=errors,
+        **known,
+    )
+    raise typer.Exit(code)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -30,10 +30,10 @@ class Composition:
 
 @dataclass
 class StatisticsPart:
-    """A computed statistic to state first, with the table it came from."""
+    """A computed statistic to state first, with the tables it came from (numbered from 1)."""
 
     sentence: str
-    citation: Citation
+    citations: list[Citation]
 
 
 class AnswerComposer(Protocol):
@@ -84,11 +84,13 @@ class ExtractiveComposer:
         composition = Composition(text="")
         sentences: list[str] = []
         if statistics is not None:
-            composition.provided[1] = statistics.citation
-            sentences.append(f"{statistics.sentence} [1]")
+            for citation in statistics.citations:
+                composition.provided[citation.n] = citation
+            markers = "".join(f"[{citation.n}]" for citation in statistics.citations)
+            sentences.append(f"{statistics.sentence} {markers}")
         used_sources: set[str] = set()
         for passage in passages:
-            if len(composition.provided) >= self.max_passages + (statistics is not None):
+            if len(sentences) >= self.max_passages + (statistics is not None):
                 break
             if passage.chunk.source_id in used_sources:
                 continue
@@ -119,8 +121,8 @@ class ExtractiveComposer:
     @staticmethod
     def _catalog_sentence(passage: Passage, korean: bool) -> str:
         chunk = passage.chunk
-        publisher = _field(chunk.text, "제공기관")
-        description = _field(chunk.text, "설명")
+        publisher = _field(chunk.text, "제공기관 publisher")
+        description = _field(chunk.text, "설명 description")
         parts = [f"“{chunk.title}”"]
         if korean:
             sentence = f"데이터셋 “{chunk.title}”" + (f"({publisher})" if publisher else "")

@@ -27,7 +27,9 @@ class ConversationStore:
                 if stored_owner == owner:
                     self._turns.move_to_end(conversation_id)
                     return conversation_id, list(turns)
-            return (conversation_id if conversation_id and conversation_id not in self._turns else _new_id()), []
+            return (
+                conversation_id if conversation_id and conversation_id not in self._turns else _new_id()
+            ), []
 
     def append(self, conversation_id: str, owner: str, turn: Turn) -> None:
         with self._lock:

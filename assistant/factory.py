@@ -12,7 +12,9 @@ from assistant.embeddings import embedder_for
 from assistant.glossary import Glossary
 from assistant.pipeline import AnswerPolicy, Assistant
 from assistant.retrieval import HybridRetriever
+from assistant.sql.generator import SemanticParserGenerator
 from assistant.sql.warehouse import DuckDBWarehouse
+from assistant.statistics import TableStatisticsAnswerer
 from assistant.stores.keyword_index import BM25KeywordIndex
 from assistant.stores.vector_store import ChromaVectorStore, chroma_client
 from assistant.users import UserDirectory
@@ -54,5 +56,7 @@ def build_assistant(settings: Settings, stores: Stores | None = None) -> Assista
         audit_log=AuditLog(settings.audit_log_path),
         conversations=ConversationStore(),
         policy=AnswerPolicy(top_k=settings.top_k, relevance_threshold=settings.relevance_threshold),
-        statistics=None,
+        statistics=TableStatisticsAnswerer(
+            stores.warehouse, SemanticParserGenerator(), settings.sql_timeout_ms, settings.sql_max_rows
+        ),
     )

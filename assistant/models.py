@@ -75,7 +75,9 @@ class Section(BaseModel):
     """A located piece of a source before chunking: a page, a heading's section or a catalog row."""
 
     text: str
-    locator: str = Field("", description="Where in the source: 'p. 3', '§ Request procedure', 'row 15037510'.")
+    locator: str = Field(
+        "", description="Where in the source: 'p. 3', '§ Request procedure', 'row 15037510'."
+    )
 
 
 class LoadedSource(BaseModel):
@@ -151,9 +153,12 @@ class Answer(BaseModel):
     confidence: Confidence = "none"
     suggestions: list[Suggestion] = Field(default_factory=list)
     retrieved_source_ids: list[str] = Field(
-        default_factory=list, description="Sources retrieved for this user, best first (for retrieval metrics)."
+        default_factory=list,
+        description="Sources retrieved for this user, best first (for retrieval metrics).",
     )
-    notes: list[str] = Field(default_factory=list, description="Why confidence was lowered, what was unmapped.")
+    notes: list[str] = Field(
+        default_factory=list, description="Why confidence was lowered, what was unmapped."
+    )
     prompt: str | None = Field(None, description="name@version of the prompt used, if any.")
     timings_ms: dict[str, float] = Field(default_factory=dict)
 

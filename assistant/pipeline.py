@@ -15,7 +15,7 @@ from assistant.citations import verify_citations
 from assistant.compose import AnswerComposer, StatisticsPart
 from assistant.conversations import ConversationStore
 from assistant.models import Answer, Passage, SourceKind, SqlResult, Suggestion, Turn, User
-from assistant.retrieval import HybridRetriever
+from assistant.retrieval import HybridRetriever, QueryTerms
 from assistant.tokens import is_korean, search_tokens
 
 NOT_FOUND_EN = "I could not find an answer to this in the indexed sources."
@@ -43,9 +43,12 @@ class StatisticsAnswerer(Protocol):
 class AnswerPolicy:
     top_k: int = 5
     relevance_threshold: float = 0.5
-    # A document passage joins a statistics answer only when it covers the question this well
-    # (questions that ask for a number and the rule behind it).
-    mixed_relevance_threshold: float = 0.75
+    # A document joins a statistics answer only when the question asks for more than the table
+    # speaks to (a number and the rule behind it): at least this share of the question's weight
+    # is left uncovered by the table ...
+    mixed_residual_share: float = 0.25
+    # ... and the document covers at least this share of that remainder.
+    mixed_document_coverage: float = 0.6
     max_suggestions: int = 3
 
 
@@ -83,7 +86,9 @@ class Assistant:
         candidates = self.retriever.retrieve_passages_for_user(search_question, user, self.policy.top_k * 2)
         terms = self.retriever.query_terms(search_question)
         timings["retrieve"] = _elapsed_ms(mark)
-        relevant = [p for p in candidates[: self.policy.top_k] if p.relevance >= self.policy.relevance_threshold]
+        relevant = [
+            p for p in candidates[: self.policy.top_k] if p.relevance >= self.policy.relevance_threshold
+        ]
 
         answer = Answer(
             answer_id="a_" + uuid.uuid4().hex[:16],
@@ -94,12 +99,8 @@ class Assistant:
         )
         mark = time.perf_counter()
         if outcome is not None and outcome.part is not None:
-            documents = [
-                p
-                for p in relevant
-                if p.chunk.kind == SourceKind.DOCUMENT and p.relevance >= self.policy.mixed_relevance_threshold
-            ]
-            composition = self.composer.compose(question, documents[:1], terms, outcome.part)
+            documents = self._documents_beside_statistics(outcome.part, candidates, terms)
+            composition = self.composer.compose(question, documents, terms, outcome.part)
             answer.sql = outcome.sql
         elif outcome is not None and outcome.is_statistical:
             composition = None
@@ -115,7 +116,9 @@ class Assistant:
             if verified.has_valid_citation:
                 answer.answer = verified.text
                 answer.citations = verified.citations
-                answer.confidence = _confidence(relevant, outcome, verified.removed, verified.uncited_sentences)
+                answer.confidence = _confidence(
+                    relevant, outcome, verified.removed, verified.uncited_sentences
+                )
                 if verified.removed:
                     answer.notes.append(f"removed citations to passages never provided: {verified.removed}")
                 if verified.uncited_sentences:
@@ -133,6 +136,23 @@ class Assistant:
         self.audit_log.record(user, answer)
         return answer
 
+    def _documents_beside_statistics(
+        self, part: StatisticsPart, candidates: list[Passage], terms: QueryTerms
+    ) -> list[Passage]:
+        """The best document for what the question asks beyond the statistic, if it asks more."""
+        index = self.retriever.keyword_index
+        table_tokens: set[str] = set()
+        for citation in part.citations:
+            table_tokens |= index.tokens_of_source(citation.source_id)
+        residual = terms.not_covered_by(table_tokens)
+        if not terms.total_weight or residual.total_weight / terms.total_weight < self.policy.mixed_residual_share:
+            return []
+        for passage in candidates:
+            if passage.chunk.kind == SourceKind.DOCUMENT:
+                if residual.coverage(index.tokens_of(passage.chunk)) >= self.policy.mixed_document_coverage:
+                    return [passage]
+        return []
+
     def _not_found(
         self, answer: Answer, question: str, candidates: list[Passage], outcome: StatisticsOutcome | None
     ) -> None:
@@ -141,7 +161,9 @@ class Assistant:
         if outcome is not None and outcome.is_statistical and outcome.unmapped:
             parts = ", ".join(outcome.unmapped)
             text += (
-                f" 통계표에서 다음을 찾을 수 없습니다: {parts}." if korean else f" The statistics tables have no match for: {parts}."
+                f" 통계표에서 다음을 찾을 수 없습니다: {parts}."
+                if korean
+                else f" The statistics tables have no match for: {parts}."
             )
         answer.answer = text
         answer.confidence = "none"
@@ -152,7 +174,9 @@ class Assistant:
             chunk = passage.chunk
             if chunk.kind in (SourceKind.CATALOG, SourceKind.TABLE) and chunk.source_id not in seen:
                 seen.add(chunk.source_id)
-                answer.suggestions.append(Suggestion(source_id=chunk.source_id, title=chunk.title, url=chunk.url))
+                answer.suggestions.append(
+                    Suggestion(source_id=chunk.source_id, title=chunk.title, url=chunk.url)
+                )
             if len(answer.suggestions) == self.policy.max_suggestions:
                 break
 

@@ -33,7 +33,8 @@ class Prompt:
         if given != declared:
             missing, extra = sorted(declared - given), sorted(given - declared)
             raise CityQAError(
-                ErrorCode.INVALID_CONFIG, f"prompt {self.label}: missing variables {missing}, unexpected {extra}"
+                ErrorCode.INVALID_CONFIG,
+                f"prompt {self.label}: missing variables {missing}, unexpected {extra}",
             )
         try:
             return string.Template(self.template).substitute(values)
@@ -63,7 +64,8 @@ def parse_prompt(text: str, origin: str) -> Prompt:
     if used != set(prompt.variables):
         raise CityQAError(
             ErrorCode.INVALID_CONFIG,
-            f"prompt {origin}: template uses {sorted(used)} but front matter declares {sorted(prompt.variables)}",
+            f"prompt {origin}: template uses {sorted(used)} "
+            f"but front matter declares {sorted(prompt.variables)}",
         )
     return prompt
 

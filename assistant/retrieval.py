@@ -15,6 +15,10 @@ from assistant.stores.vector_store import ChromaVectorStore
 from assistant.tokens import search_tokens
 
 RRF_K = 60  # the constant of Cormack et al. (2009); damps the head of each ranking
+# Final order blends how much of the question a passage covers with its fused rank. Coverage is
+# the sharper signal across languages (the glossary bridges it); rank breaks ties and rescues
+# paraphrases that share no words. Weights chosen on the dev set (benchmarks/retrieval_options.py).
+RELEVANCE_WEIGHT = 0.6
 
 
 @dataclass
@@ -28,8 +32,19 @@ class QueryTerms:
         total = sum(self.weights)
         if total == 0:
             return 0.0
-        covered = sum(weight for group, weight in zip(self.groups, self.weights, strict=True) if group & tokens)
+        covered = sum(
+            weight for group, weight in zip(self.groups, self.weights, strict=True) if group & tokens
+        )
         return covered / total
+
+    def not_covered_by(self, tokens: set[str]) -> QueryTerms:
+        """The terms `tokens` leave uncovered (what a statistic's table does not speak to)."""
+        kept = [(g, w) for g, w in zip(self.groups, self.weights, strict=True) if not g & tokens]
+        return QueryTerms(groups=[g for g, _ in kept], weights=[w for _, w in kept])
+
+    @property
+    def total_weight(self) -> float:
+        return sum(self.weights)
 
 
 class HybridRetriever:
@@ -83,20 +98,21 @@ class HybridRetriever:
             keyword_score[chunk.chunk_id] = value
 
         terms = self.query_terms(question)
+        best_fused = max(fused.values(), default=1.0)
         passages = []
-        for chunk_id in sorted(fused, key=fused.__getitem__, reverse=True):
+        for chunk_id, fused_score in fused.items():
             chunk = chunks[chunk_id]
             if not visible_to(user, chunk):  # checked again after the store's own filter
                 continue
+            relevance = terms.coverage(self.keyword_index.tokens_of(chunk))
             passages.append(
                 Passage(
                     chunk=chunk,
-                    score=fused[chunk_id],
+                    score=RELEVANCE_WEIGHT * relevance + (1 - RELEVANCE_WEIGHT) * fused_score / best_fused,
                     dense_similarity=similarity.get(chunk_id),
                     keyword_score=keyword_score.get(chunk_id),
-                    relevance=terms.coverage(self.keyword_index.tokens_of(chunk)),
+                    relevance=relevance,
                 )
             )
-            if len(passages) == k:
-                break
-        return passages
+        passages.sort(key=lambda passage: passage.score, reverse=True)
+        return passages[:k]

@@ -41,7 +41,9 @@ class UserDirectory:
         except (OSError, tomllib.TOMLDecodeError, ValidationError, AttributeError) as error:
             raise CityQAError(ErrorCode.INVALID_CONFIG, f"invalid API key file {path}: {error}") from error
         users = {
-            key: User(key_id=key_id(key), name=entry.name, department=entry.department, clearance=entry.clearance)
+            key: User(
+                key_id=key_id(key), name=entry.name, department=entry.department, clearance=entry.clearance
+            )
             for key, entry in entries.items()
         }
         return cls(users, allow_anonymous)

@@ -90,6 +90,14 @@ class Expectation(_Strict):
             return {"all_of": value}
         return value
 
+    @field_validator("gold_rows", mode="before")
+    @classmethod
+    def _scalar_rows(cls, value: Any) -> Any:
+        """``gold_rows: [1, 2]`` is read as one-column rows ``[[1], [2]]``."""
+        if isinstance(value, list):
+            return [row if isinstance(row, list) else [row] for row in value]
+        return value
+
     @field_validator("answer_contains", "answer_not_contains", "must_not_cite", mode="before")
     @classmethod
     def _string_to_list(cls, value: Any) -> Any:

@@ -2,75 +2,39 @@
 
 Reported in a separate ``judge`` section; never mixed into the deterministic scores.
 
-The prompt is ``prompts/judge_faithfulness.md`` (front matter: name, version, variables), rendered
-with `string.Template`; a missing or extra variable raises. This module carries a minimal loader of
-that format so the harness does not depend on the assistant's prompt module.
+The prompt is ``prompts/judge_faithfulness.md`` (front matter: name, version, variables), loaded and
+rendered by `assistant.prompts` (a missing or extra variable raises).
 """
 
 from __future__ import annotations
 
 import json
 import re
-import string
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
-from pydantic import BaseModel
 
 from assistant.errors import CityQAError, ErrorCode
+from assistant.prompts import PROMPTS_DIR, Prompt, parse_prompt
 
 from . import metrics
 from .scoring import CaseResult
 
-DEFAULT_PROMPT_PATH = Path(__file__).resolve().parents[1] / "prompts" / "judge_faithfulness.md"
-_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.DOTALL)
+DEFAULT_PROMPT_PATH = PROMPTS_DIR / "judge_faithfulness.md"
 _JSON_OBJECT = re.compile(r"\{.*?\}", re.DOTALL)
 CRITERIA = ("faithfulness", "relevance")
 
 
-class PromptFile(BaseModel):
-    name: str
-    version: str
-    variables: list[str]
-    template: str
-
-    @property
-    def label(self) -> str:
-        return f"{self.name}@{self.version}"
-
-    def render(self, **values: str) -> str:
-        expected, given = set(self.variables), set(values)
-        if expected != given:
-            raise CityQAError(
-                ErrorCode.INVALID_CONFIG,
-                f"prompt {self.label}: missing {sorted(expected - given)}, extra {sorted(given - expected)}",
-            )
-        return string.Template(self.template).substitute(values)
-
-
-def load_prompt_file(path: Path) -> PromptFile:
+def load_judge_prompt(path: Path = DEFAULT_PROMPT_PATH) -> Prompt:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise CityQAError(ErrorCode.INVALID_CONFIG, f"cannot read prompt {path}: {exc}") from exc
-    match = _FRONT_MATTER.match(text)
-    if not match:
-        raise CityQAError(ErrorCode.INVALID_CONFIG, f"prompt {path} has no front matter")
-    meta = yaml.safe_load(match.group(1)) or {}
-    try:
-        return PromptFile(
-            name=str(meta["name"]),
-            version=str(meta["version"]),
-            variables=list(meta.get("variables") or []),
-            template=match.group(2),
-        )
-    except KeyError as exc:
-        raise CityQAError(ErrorCode.INVALID_CONFIG, f"prompt {path}: front matter lacks {exc}") from exc
+    return parse_prompt(text, path.name)
 
 
 def passages_text(result: CaseResult) -> str:
@@ -120,7 +84,7 @@ def judge_answers(
     """Judge every answered, non-refused case ``runs`` times; return the ``judge`` summary section
     with per-case means (``per_case``), means by category and overall. Unparseable replies are
     counted in ``unparsed_runs`` and left out of the means."""
-    prompt = load_prompt_file(prompt_path)
+    prompt = load_judge_prompt(prompt_path)
     per_case: dict[str, dict[str, Any]] = {}
     unparsed = 0
     for result in results:

@@ -154,7 +154,7 @@ def _case_detail(row: dict[str, Any]) -> str:
         )
     if row.get("citations"):
         items = "".join(
-            f"<li>[{_e(c['n'])}] <code>{_e(c['source_id'])}</code> {_e(c['title'])} "
+            f"<li>[{_e(c['n'])}] <code>{_e(c['source_id'])}</code> {_link(c.get('url'), c['title'])} "
             f"<span class=muted>{_e(c.get('locator'))}</span></li>"
             for c in row["citations"]
         )
@@ -190,6 +190,13 @@ def _case_detail(row: dict[str, Any]) -> str:
             f"relevance {_score(row['judge']['relevance'])}</p>"
         )
     return "".join(parts)
+
+
+def _link(url: str | None, text: str) -> str:
+    """A plain link for http(s) URLs only (never javascript: or data:)."""
+    if url and url.lower().startswith(("http://", "https://")):
+        return f'<a href="{_e(url)}" rel="noreferrer">{_e(text)}</a>'
+    return _e(text)
 
 
 def _verdict(passed: bool | None) -> str:

@@ -118,6 +118,7 @@ class Ingestor:
         self, path: Path, root: Path, defaults: SourceDefaults, manifest: Manifest, report: IngestReport
     ) -> bool:
         key = file_key(path)
+        frame = None
         if is_table_card(path):
             card = load_card(path)
             data_path = data_file_of(card, path)
@@ -126,7 +127,6 @@ class Ingestor:
                 report.unchanged.append(str(path))
                 return False
             frame = read_table_data(data_path)
-            self.stores.warehouse.replace_table(card, frame)
             loaded = [table_source(card, _origin(path, root))]
             kind = "table"
         else:
@@ -139,17 +139,22 @@ class Ingestor:
                 return False
             loaded = load_file(path, root, defaults)
             kind = loaded[0].source.kind.value if loaded else "document"
+            card = None
         self._check_no_duplicates(loaded, key, manifest)
         chunks = self._chunks(loaded)
         vectors = self._embed(chunks)
+        # Everything that can fail has run: now replace the file's old sources with the new ones.
+        new_ids = [item.source.source_id for item in loaded]
         previous = manifest.files.get(key)
         for source_id in previous.source_ids if previous else []:
-            self._delete_source(source_id)
-        for source_id in {item.source.source_id for item in loaded}:
-            self._delete_source(source_id)
+            self._delete_source(source_id, drop_table=source_id not in new_ids)
+        for source_id in new_ids:
+            self._delete_source(source_id, drop_table=False)
+        if card is not None and frame is not None:
+            self.stores.warehouse.replace_table(card, frame)
         self.stores.vector_store.add_chunks(chunks, vectors)
         self.stores.keyword_index.add(chunks)
-        manifest.record(key, digest, [item.source.source_id for item in loaded], kind, len(chunks))
+        manifest.record(key, digest, new_ids, kind, len(chunks))
         report.indexed.append((str(path), len(chunks)))
         return True
 
@@ -157,9 +162,16 @@ class Ingestor:
         chunks: list[Chunk] = []
         for item in loaded:
             for chunk in chunk_source(item, self.policy.max_chars, self.policy.overlap):
-                head = f"{chunk.title}\n{chunk.locator}\n{chunk.text}"
-                chunks.append(chunk.model_copy(update={"index_text": self.stores.glossary.expand(head)}))
+                chunks.append(chunk.model_copy(update={"index_text": self.index_text(chunk)}))
         return chunks
+
+    def index_text(self, chunk: Chunk) -> str:
+        """What both indexes see: title, the other language's glossary words, locator, text.
+
+        The expansion goes before the text because the embedding model truncates long inputs
+        (256 word pieces, and Korean text spends them fast): the English words must survive."""
+        expansion = " ".join(self.stores.glossary.expansion(f"{chunk.title}\n{chunk.text}"))
+        return "\n".join(part for part in (chunk.title, expansion, chunk.locator, chunk.text) if part)
 
     def _embed(self, chunks: list[Chunk]) -> list[list[float]]:
         vectors: list[list[float]] = []
@@ -169,10 +181,10 @@ class Ingestor:
             vectors.extend(self.stores.embedder.embed_documents([chunk.index_text for chunk in batch]))
         return vectors
 
-    def _delete_source(self, source_id: str) -> None:
+    def _delete_source(self, source_id: str, drop_table: bool = True) -> None:
         self.stores.vector_store.delete_source(source_id)
         self.stores.keyword_index.delete_source(source_id)
-        if source_id.startswith("table:"):
+        if drop_table and source_id.startswith("table:"):
             self.stores.warehouse.drop_table(source_id.removeprefix("table:"))
 
     @staticmethod

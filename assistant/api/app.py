@@ -36,7 +36,9 @@ def _api_key(request: Request) -> str | None:
 
 
 def create_app(assistant: Assistant, users: UserDirectory, sources: SourceCatalog) -> FastAPI:
-    app = FastAPI(title="cityqa", version="0.1.0", description="Answers a city's questions over its own data.")
+    app = FastAPI(
+        title="cityqa", version="0.1.0", description="Answers a city's questions over its own data."
+    )
     install_error_handlers(app)
 
     @app.middleware("http")

@@ -41,7 +41,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
         problems = "; ".join(
-            f"{'.'.join(str(part) for part in item['loc'] if part != 'body')}: {item['msg']}" for item in error.errors()
+            f"{'.'.join(str(part) for part in item['loc'] if part != 'body')}: {item['msg']}"
+            for item in error.errors()
         )
         return error_response(request, ErrorCode.BAD_REQUEST, problems or "invalid request")
 

@@ -70,8 +70,14 @@ class Gazetteer:
 
 def _district(entry: dict[str, Any]) -> Place:
     names = (entry["name"], entry["short"], entry["en"], *entry.get("variants", []))
-    return Place("district", entry["name"], entry["en"], tuple(dict.fromkeys(names)),
-                 str(entry["admin_code"]), str(entry["kosis_code"]))
+    return Place(
+        "district",
+        entry["name"],
+        entry["en"],
+        tuple(dict.fromkeys(names)),
+        str(entry["admin_code"]),
+        str(entry["kosis_code"]),
+    )
 
 
 def _province(entry: dict[str, Any]) -> Place:

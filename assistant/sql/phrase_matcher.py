@@ -17,8 +17,35 @@ from typing import Any
 _SPACES = re.compile(r"\s+")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 # Particles and endings that may follow a bare (short) Korean name.
-_PARTICLES = ("은", "는", "이", "가", "을", "를", "의", "에", "도", "와", "과", "만", "랑", "하고", "보다", "까지",
-              "부터", "구", "군", "항", "시", "지역", "에서", "으로", "로", "께")
+_PARTICLES = (
+    "은",
+    "는",
+    "이",
+    "가",
+    "을",
+    "를",
+    "의",
+    "에",
+    "도",
+    "와",
+    "과",
+    "만",
+    "랑",
+    "하고",
+    "보다",
+    "까지",
+    "부터",
+    "구",
+    "군",
+    "항",
+    "시",
+    "지역",
+    "에서",
+    "으로",
+    "로",
+    "께",
+)
+_SINGLE_SYLLABLE_PARTICLES = set("은는이가을를의별에도와과")
 
 
 def normalise(text: str) -> str:
@@ -84,7 +111,7 @@ class PhraseMatcher:
         taken: list[Match] = []
         used = [False] * (len(text) + 1)
         for match in candidates:
-            if any(used[match.start:match.end]):
+            if any(used[match.start : match.end]):
                 continue
             for i in range(match.start, match.end):
                 used[i] = True
@@ -101,6 +128,10 @@ class PhraseMatcher:
         if _is_latin(last) and _is_latin(after):
             # allow English plurals / possessives: "districts", "port's"
             return after == "s" and (end + 1 >= len(text) or not _is_latin(text[end + 1]))
+        if len(entry.phrase) == 1 and _HANGUL.match(entry.phrase):
+            if _HANGUL.match(before):
+                return False
+            return not _HANGUL.match(after) or after in _SINGLE_SYLLABLE_PARTICLES
         if entry.strict_korean_end and _HANGUL.match(after):
             return any(text.startswith(particle, end) for particle in _PARTICLES)
         return True

@@ -12,14 +12,70 @@ import re
 from assistant.sql.slots import Period, Threshold
 
 _NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "한": 1,
+    "두": 2,
+    "세": 3,
+    "네": 4,
+    "다섯": 5,
+    "여섯": 6,
+    "일곱": 7,
+    "여덟": 8,
+    "아홉": 9,
+    "열": 10,
 }
-_ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-                  "eighth": 8, "ninth": 9, "tenth": 10, "첫": 1, "두": 2, "세": 3, "네": 4, "다섯": 5}
-_MONTHS = {"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
-           "september": 9, "october": 10, "november": 11, "december": 12, "jan": 1, "feb": 2, "mar": 3,
-           "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12}
+_ORDINAL_WORDS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "첫": 1,
+    "두": 2,
+    "세": 3,
+    "네": 4,
+    "다섯": 5,
+}
+_MONTHS = {
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
 
 _Y = r"((?:19|20)\d\d)"
 _NUM = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)"
@@ -31,45 +87,92 @@ _RANGE_PATTERNS = [
     re.compile(rf"{_Y}년?\s*(?:과|와|and)\s*{_Y}년?\s*사이"),
     re.compile(rf"{_Y} (?:to|through|until|till) {_Y}"),
 ]
-_FROM_PATTERNS = [re.compile(rf"(?:since|from|starting(?: in)?|as of|beginning(?: in)?) {_Y}(?! to| and| through)"),
-                  re.compile(rf"{_Y}년?\s*(?:이후|부터|以後|이래)"),
-                  re.compile(rf"{_Y} (?:onwards|onward|and later|or later|and after)")]
+_FROM_PATTERNS = [
+    re.compile(rf"(?:since|from|starting(?: in)?|as of|beginning(?: in)?) {_Y}(?! to| and| through)"),
+    re.compile(rf"{_Y}년?\s*(?:이후|부터|以後|이래)"),
+    re.compile(rf"{_Y} (?:onwards|onward|and later|or later|and after)"),
+]
 _AFTER_PATTERNS = [re.compile(rf"after {_Y}")]
 _TO_PATTERNS = [re.compile(rf"(?:until|up to|through|till|by) {_Y}"), re.compile(rf"{_Y}년?\s*까지")]
 _BEFORE_PATTERNS = [re.compile(rf"before {_Y}"), re.compile(rf"{_Y}년?\s*(?:이전|전까지)")]
-_LAST_N = [re.compile(rf"(?:last|past|recent|previous|latest) {_NUM} years?"),
-           re.compile(rf"(?:최근|지난|최근의)\s*{_NUM}\s*(?:개년|년간|년|해)")]
+_LAST_N = [
+    re.compile(rf"(?:last|past|recent|previous|latest) {_NUM} years?"),
+    re.compile(rf"(?:최근|지난|최근의)\s*{_NUM}\s*(?:개년|년간|년|해)"),
+]
 _YEAR = re.compile(rf"(?<!\d){_Y}(?!\d)")
 _KO_MONTH = re.compile(r"(?<!\d)(1[0-2]|[1-9])\s*월")
 _EN_MONTH = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b")
 
 _TOP_N = [
-    re.compile(rf"\b(?:top|bottom|first|last) {_NUM}\b"),
-    re.compile(rf"\b{_NUM} (?:largest|biggest|highest|most|lowest|smallest|least|fewest|busiest|top|leading|"
-               r"districts|ports|provinces|regions|gu|cities|worst|best)\b"),
+    re.compile(rf"\b(?:top|bottom|first|last) {_NUM}\b(?! years?)"),
+    re.compile(
+        rf"\b{_NUM} (?:largest|biggest|highest|most|lowest|smallest|least|fewest|busiest|top|leading|"
+        r"districts|ports|provinces|regions|gu|cities|worst|best)\b"
+    ),
     re.compile(rf"(?:상위|하위|탑|top)\s*{_NUM}\s*(?:개|곳|위|군데)?"),
     re.compile(rf"{_NUM}\s*(?:개|곳|군데)\s*(?:구|구군|자치구|항만|항구|시도|지역|도시)?"),
     re.compile(rf"{_NUM}\s*위까지"),
 ]
-_ORDINAL = [re.compile(r"\b(\d+)(?:st|nd|rd|th)\b"),
-            re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b"),
-            re.compile(r"(\d+|첫|두|세|네|다섯)\s*번째"),
-            re.compile(r"(?<![몇\d])(\d+)\s*위(?:인|는|에|의|를|가)")]
+_ORDINAL = [
+    re.compile(r"\b(\d+)(?:st|nd|rd|th)\b"),
+    re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b"),
+    re.compile(r"(\d+|첫|두|세|네|다섯)\s*번째"),
+    re.compile(r"(?<![몇\d])(\d+)\s*위(?:인|는|에|의|를|가)"),
+]
 
 _KO_AMOUNT = r"(\d[\d,]*(?:\.\d+)?)\s*(만|천|억)?\s*(?:명|%|퍼센트|건|개|km²|km2|㎢|µg/m³|ug/m3|㎍/㎥)?"
-_THRESHOLD_KO = re.compile(_KO_AMOUNT + r"\s*(이상|초과|넘는|넘은|넘게|넘어|보다 많|보다 높|보다 큰|이하|미만|보다 적|보다 낮|"
-                           r"보다 작|아래|안 되는|안되는)")
-_THRESHOLD_EN = re.compile(r"(more than|over|above|at least|greater than|exceeding|higher than|bigger than|"
-                           r"less than|under|below|fewer than|at most|lower than|smaller than|no more than)\s+"
-                           r"(\d[\d,]*(?:\.\d+)?)\s*(%|percent|k|thousand|million)?")
-_THRESHOLD_OPS = {"이상": ">=", "초과": ">", "넘는": ">", "넘은": ">", "넘게": ">", "넘어": ">", "보다 많": ">",
-                  "보다 높": ">", "보다 큰": ">", "이하": "<=", "미만": "<", "보다 적": "<", "보다 낮": "<",
-                  "보다 작": "<", "아래": "<", "안 되는": "<", "안되는": "<", "more than": ">", "over": ">",
-                  "above": ">", "at least": ">=", "greater than": ">", "exceeding": ">", "higher than": ">",
-                  "bigger than": ">", "less than": "<", "under": "<", "below": "<", "fewer than": "<",
-                  "at most": "<=", "lower than": "<", "smaller than": "<", "no more than": "<="}
-_MULTIPLIERS = {"만": 10_000.0, "천": 1_000.0, "억": 100_000_000.0, "k": 1_000.0, "thousand": 1_000.0,
-                "million": 1_000_000.0}
+_THRESHOLD_KO = re.compile(
+    _KO_AMOUNT + r"\s*(이상|초과|넘는|넘은|넘게|넘어|보다 많|보다 높|보다 큰|이하|미만|보다 적|보다 낮|"
+    r"보다 작|아래|안 되는|안되는)"
+)
+_THRESHOLD_EN = re.compile(
+    r"(more than|over|above|at least|greater than|exceeding|higher than|bigger than|"
+    r"less than|under|below|fewer than|at most|lower than|smaller than|no more than)\s+"
+    r"(\d[\d,]*(?:\.\d+)?)\s*(%|percent|k|thousand|million)?"
+)
+_THRESHOLD_OPS = {
+    "이상": ">=",
+    "초과": ">",
+    "넘는": ">",
+    "넘은": ">",
+    "넘게": ">",
+    "넘어": ">",
+    "보다 많": ">",
+    "보다 높": ">",
+    "보다 큰": ">",
+    "이하": "<=",
+    "미만": "<",
+    "보다 적": "<",
+    "보다 낮": "<",
+    "보다 작": "<",
+    "아래": "<",
+    "안 되는": "<",
+    "안되는": "<",
+    "more than": ">",
+    "over": ">",
+    "above": ">",
+    "at least": ">=",
+    "greater than": ">",
+    "exceeding": ">",
+    "higher than": ">",
+    "bigger than": ">",
+    "less than": "<",
+    "under": "<",
+    "below": "<",
+    "fewer than": "<",
+    "at most": "<=",
+    "lower than": "<",
+    "smaller than": "<",
+    "no more than": "<=",
+}
+_MULTIPLIERS = {
+    "만": 10_000.0,
+    "천": 1_000.0,
+    "억": 100_000_000.0,
+    "k": 1_000.0,
+    "thousand": 1_000.0,
+    "million": 1_000_000.0,
+}
 
 
 def _number(word: str) -> int:
@@ -89,8 +192,12 @@ def extract_period(text: str) -> tuple[Period, list[int]]:
             rest = rest.replace(match.group(0), " ")
             break
     if period.year_from is None:
-        for patterns, kind in ((_FROM_PATTERNS, "from"), (_AFTER_PATTERNS, "after"), (_TO_PATTERNS, "to"),
-                               (_BEFORE_PATTERNS, "before")):
+        for patterns, kind in (
+            (_FROM_PATTERNS, "from"),
+            (_AFTER_PATTERNS, "after"),
+            (_TO_PATTERNS, "to"),
+            (_BEFORE_PATTERNS, "before"),
+        ):
             for pattern in patterns:
                 match = pattern.search(rest)
                 if match:
@@ -119,8 +226,9 @@ def extract_period(text: str) -> tuple[Period, list[int]]:
     return period, mentioned
 
 
-def extract_top_n(text: str) -> int | None:
-    for pattern in _TOP_N:
+def extract_top_n(text: str, *, explicit_only: bool = False) -> int | None:
+    """N of "top N"/"상위 N개"; with explicit_only, only forms that say top/bottom themselves."""
+    for pattern in _TOP_N[:3] if explicit_only else _TOP_N:
         match = pattern.search(text)
         if match:
             value = _number(match.group(1))
@@ -159,65 +267,236 @@ def _cue(*patterns: str) -> re.Pattern[str]:
 
 
 CUES: dict[str, re.Pattern[str]] = {
-    "desc": _cue(r"\b(highest|most|largest|biggest|greatest|maximum|max|peak|worst|heaviest|busiest|top|"
-                 r"leading|more|higher|larger)\b", r"가장\s*(많|높|크|큰|넓|심|나쁜|붐비|컸|높았|많았)",
-                 r"제일\s*(많|높|크|큰|넓)", r"최대", r"최고", r"최다", r"상위", r"많은\s*순", r"높은\s*순", r"큰\s*순",
-                 r"1위", r"일등", r"최악"),
-    "asc": _cue(r"\b(lowest|least|fewest|smallest|minimum|min|bottom|cleanest|best|lightest|quietest)\b",
-                r"가장\s*(적|낮|작|좁|깨끗|좋)", r"제일\s*(적|낮|작|좁)", r"최소", r"최저", r"하위", r"적은\s*순",
-                r"낮은\s*순", r"작은\s*순", r"꼴찌"),
+    "desc": _cue(
+        r"\b(highest|most|largest|biggest|greatest|maximum|max|peak|worst|heaviest|busiest|top|"
+        r"leading|more|higher|larger)\b",
+        r"가장\s*(많|높|크|큰|넓|심|나쁜|붐비|컸|높았|많았)",
+        r"제일\s*(많|높|크|큰|넓)",
+        r"최대",
+        r"최고",
+        r"최다",
+        r"상위",
+        r"많은\s*순",
+        r"높은\s*순",
+        r"큰\s*순",
+        r"1위",
+        r"일등",
+        r"최악",
+    ),
+    "asc": _cue(
+        r"\b(lowest|least|fewest|smallest|minimum|min|bottom|cleanest|best|lightest|quietest)\b",
+        r"가장\s*(적|낮|작|좁|깨끗|좋)",
+        r"제일\s*(적|낮|작|좁)",
+        r"최소",
+        r"최저",
+        r"하위",
+        r"적은\s*순",
+        r"낮은\s*순",
+        r"작은\s*순",
+        r"꼴찌",
+    ),
     "avg": _cue(r"\b(average|mean|avg)\b", r"평균"),
-    "sum": _cue(r"\b(total|sum|combined|altogether|overall|in all|all together)\b", r"합계", r"합산", r"총합",
-                r"모두 합", r"다 합", r"합치면", r"총\s", r"^총"),
-    "which": _cue(r"\b(which|what)\s+(district|districts|gu|borough|port|ports|province|provinces|region|"
-                  r"regions|city|area|part|year|month|weekday|day|type|kind)\b", r"\bwhere\b", r"\bwhen\b",
-                  r"어느", r"어떤\s*(구|항|시도|지역|곳|해|요일|유형|달|월)", r"어디", r"언제", r"무슨", r"몇\s*년",
-                  r"몇\s*월", r"곳은", r"곳이", r"구는", r"구가", r"구를", r"해는", r"연도는", r"시도는", r"항만은",
-                  r"항구는", r"지역은", r"요일은", r"달은"),
-    "year_target": _cue(r"\b(which|what|in which) year\b", r"\bwhen\b", r"어느\s*해", r"몇\s*년", r"언제",
-                        r"해는", r"연도는", r"년도는", r"해가", r"연도가"),
+    "sum": _cue(
+        r"\b(total|sum|combined|altogether|overall|in all|all together)\b",
+        r"합계",
+        r"합산",
+        r"총합",
+        r"모두 합",
+        r"다 합",
+        r"합치면",
+        r"총\s",
+        r"^총",
+    ),
+    "which": _cue(
+        r"\b(which|what)\s+(district|districts|gu|borough|port|ports|province|provinces|region|"
+        r"regions|city|area|part|year|month|weekday|day|type|kind)\b",
+        r"\bwhere\b",
+        r"\bwhen\b",
+        r"어느",
+        r"어떤\s*(구|항|시도|지역|곳|해|요일|유형|달|월)",
+        r"어디",
+        r"언제",
+        r"무슨",
+        r"몇\s*년",
+        r"몇\s*월",
+        r"곳은",
+        r"곳이",
+        r"구는",
+        r"구가",
+        r"구를",
+        r"해는",
+        r"연도는",
+        r"시도는",
+        r"항만은",
+        r"항구는",
+        r"지역은",
+        r"요일은",
+        r"달은",
+    ),
+    "year_target": _cue(
+        r"\b(which|what|in which) year\b",
+        r"\bwhen\b",
+        r"어느\s*해",
+        r"몇\s*년",
+        r"언제",
+        r"해는",
+        r"연도는",
+        r"년도는",
+        r"해가",
+        r"연도가",
+    ),
     "month_target": _cue(r"\b(which|what) month\b", r"몇\s*월", r"어느\s*달", r"달은", r"월은"),
-    "trend": _cue(r"\b(trend|trends|over time|over the years|year by year|year-by-year|each year|every year|"
-                  r"by year|per year|annual|annually|yearly|time series|history|evolution|year on year|"
-                  r"over the period|evolve|evolved)\b", r"추이", r"추세", r"흐름", r"연도별", r"해마다", r"매년",
-                  r"연도 별", r"시계열", r"년도별", r"연간 변화", r"해별"),
-    "change": _cue(r"\b(change|changed|changes|changing|increase|increased|decrease|decreased|grow|grew|grown|"
-                   r"growth|rise|rose|risen|fall|fell|fallen|drop|dropped|decline|declined|difference|go up|"
-                   r"went up|go down|went down|gain|gained|lose|lost|shrink|shrank|improve|improved|worsen|"
-                   r"worsened)\b", r"변화", r"변했", r"바뀌", r"증가", r"감소", r"늘었", r"늘어", r"줄었", r"줄어",
-                   r"증감", r"차이", r"달라", r"올랐", r"떨어", r"상승", r"하락", r"변동", r"개선", r"악화",
-                   r"늘어났", r"줄어들"),
-    "share": _cue(r"\b(share|percentage|percent|proportion|fraction|portion)\b", r"% of", r"what % ",
-                  r"비중", r"차지", r"퍼센트", r"몇\s*%", r"점유율", r"비율"),
+    "trend": _cue(
+        r"\b(trend|trends|over time|over the years|year by year|year-by-year|each year|every year|"
+        r"by year|per year|annual|annually|yearly|time series|history|evolution|year on year|"
+        r"over the period|evolve|evolved)\b",
+        r"추이",
+        r"추세",
+        r"흐름",
+        r"연도별",
+        r"해마다",
+        r"매년",
+        r"연도 별",
+        r"시계열",
+        r"년도별",
+        r"연간 변화",
+        r"해별",
+    ),
+    "change": _cue(
+        r"\b(change|changed|changes|changing|increase|increased|decrease|decreased|grow|grew|grown|"
+        r"growth|rise|rose|risen|fall|fell|fallen|drop|dropped|decline|declined|difference|go up|"
+        r"went up|go down|went down|gain|gained|lose|lost|shrink|shrank|improve|improved|worsen|"
+        r"worsened)\b",
+        r"변화",
+        r"변했",
+        r"바뀌",
+        r"증가",
+        r"감소",
+        r"늘었",
+        r"늘어",
+        r"줄었",
+        r"줄어",
+        r"증감",
+        r"차이",
+        r"달라",
+        r"올랐",
+        r"떨어",
+        r"상승",
+        r"하락",
+        r"변동",
+        r"개선",
+        r"악화",
+        r"늘어났",
+        r"줄어들",
+    ),
+    "share": _cue(
+        r"\b(share|percentage|percent|proportion|fraction|portion)\b",
+        r"% of",
+        r"what % ",
+        r"비중",
+        r"차지",
+        r"퍼센트",
+        r"몇\s*%",
+        r"점유율",
+        r"비율",
+    ),
     "ratio": _cue(r"\bratio\b", r"\btimes (more|larger|bigger|higher|as)\b", r"대비", r"몇\s*배"),
-    "rank": _cue(r"\b(rank|ranks|ranked|ranking|position|place)\b", r"순위", r"몇\s*위", r"몇\s*번째", r"등수"),
+    "rank": _cue(
+        r"\b(rank|ranks|ranked|ranking|position|place)\b", r"순위", r"몇\s*위", r"몇\s*번째", r"등수"
+    ),
     "compare": _cue(r"\b(vs|versus|compare|compared|comparison|against)\b", r"비교", r"대비"),
-    "group": _cue(r"\b(by|per|for each|each|every|for all|of all|across all|all|broken down by|breakdown)\s+"
-                  r"(district|districts|gu|borough|boroughs|province|provinces|region|regions|port|ports|year|"
-                  r"years|month|months|weekday|weekdays|day of the week|type|types|accident type|violation|"
-                  r"violations|road type|vehicle|vehicle type|victim type|hour|time of day)\b",
-                  r"(각|모든|전체|16개)\s*(구|구군|구·군|자치구|시도|항만|항구|연도|지역)", r"(구|구군|시도|항만|연도|월|요일)\s*(마다|별로)",
-                  r"별\s*(로|로는)?\s*(인구|현황|수|건수|비교|합계|순위|정리|분포)?", r"\blist\b", r"목록",
-                  r"\bbreakdown\b", r"\bdistribution\b", r"분포"),
-    "count_groups": _cue(r"\bhow many (districts|gu|boroughs|ports|provinces|regions|years)\b",
-                         r"몇\s*(개|곳)\s*(의)?\s*(구|구군|자치구|항만|항구|시도|지역|해)?",
-                         r"(구|구군|자치구|항만|시도|지역|곳)(는|은|이|가)\s*(모두\s*)?몇", r"\bnumber of (districts|ports|provinces)\b",
-                         r"\bcount the (districts|ports|provinces)\b"),
-    "statistical": _cue(r"\b(how many|how much|what was|what is|what's|what were|what are|number of|rate|level|"
-                        r"highest|lowest|most|least|average|total|trend|compare|rank|share|percentage|which|"
-                        r"how did|how has|how have|change|per|ratio|statistics|figure|figures|count)\b",
-                        r"몇", r"얼마", r"가장", r"평균", r"합계", r"총", r"수는", r"률은", r"율은", r"순위", r"비교",
-                        r"추이", r"변화", r"비율", r"통계", r"수치", r"어느", r"인가요", r"는\?", r"은\?"),
-    "document": _cue(r"\b(dataset|datasets|data set|data sets|which data|what data|catalog|catalogue|file|files|"
-                     r"department|agency|who owns|who publishes|owner|guideline|guidelines|policy|policies|law|"
-                     r"act|decree|regulation|procedure|process|request|apply|licen[cs]e|how do i|how can i|"
-                     r"how to|days does|days do|deadline|classification|published|publish|download|api)\b",
-                     r"데이터셋", r"데이터 셋", r"어떤 데이터", r"무슨 데이터", r"데이터는 어디", r"자료는 어디", r"어디에 있",
-                     r"어디서", r"목록에", r"카탈로그", r"파일", r"부서", r"담당", r"기관", r"지침", r"가이드라인", r"법률",
-                     r"법령", r"시행령", r"조례", r"규정", r"절차", r"청구", r"신청", r"방법", r"며칠", r"기한", r"일 이내",
-                     r"라이선스", r"공개", r"분류 기준", r"등급", r"제공하", r"다운로드"),
-    "followup": _cue(r"^(and|what about|how about|same for|now|then|also|and for|and in|and the|what of)\b",
-                     r"^(그럼|그러면|그리고|또|그럼요|그렇다면|이번엔|이번에는)", r"(은|는)\?$", r"(은요|는요)\??$"),
+    "group": _cue(
+        r"\b(by|per|for each|each|every|for all|of all|across all|all|broken down by|breakdown)\s+"
+        r"(district|districts|gu|borough|boroughs|province|provinces|region|regions|port|ports|year|"
+        r"years|month|months|weekday|weekdays|day of the week|type|types|accident type|violation|"
+        r"violations|road type|vehicle|vehicle type|victim type|hour|time of day)\b",
+        r"(각|모든)\s*(구|구군|구·군|자치구|시도|항만|항구|연도|지역)",
+        r"(구|구군|시도|항만|연도|월|요일)\s*(마다|별로)",
+        r"별\s*(로|로는)?\s*(인구|현황|수|건수|비교|합계|순위|정리|분포)?",
+        r"\blist\b",
+        r"목록",
+        r"\bbreakdown\b",
+        r"\bdistribution\b",
+        r"분포",
+    ),
+    "count_groups": _cue(
+        r"\bhow many (districts|gu|boroughs|ports|provinces|regions|years)\b",
+        r"몇\s*(개|곳)\s*(의\s*)?(구|구군|자치구|항만|항구|시도|지역)",
+        r"(?<![가-힣])(구|구군|자치구|항만|시도|지역|곳)(는|은|이|가)\s*(모두\s*)?몇\s*(개|곳)",
+        r"\bnumber of (districts|ports|provinces)\b",
+        r"\bcount the (districts|ports|provinces)\b",
+    ),
+    "statistical": _cue(
+        r"\b(how many|how much|what was|what is|what's|what were|what are|number of|rate|level|"
+        r"highest|lowest|most|least|average|total|trend|compare|rank|share|percentage|which|"
+        r"how did|how has|how have|change|per|ratio|statistics|figure|figures|count)\b",
+        r"몇",
+        r"얼마",
+        r"가장",
+        r"평균",
+        r"합계",
+        r"총",
+        r"수는",
+        r"률은",
+        r"율은",
+        r"순위",
+        r"비교",
+        r"추이",
+        r"변화",
+        r"비율",
+        r"통계",
+        r"수치",
+        r"어느",
+        r"인가요",
+        r"는\?",
+        r"은\?",
+    ),
+    "document": _cue(
+        r"\b(dataset|datasets|data set|data sets|which data|what data|catalog|catalogue|file|files|"
+        r"department|agency|who owns|who publishes|owner|guideline|guidelines|policy|policies|law|"
+        r"act|decree|regulation|procedure|process|request|apply|licen[cs]e|how do i|how can i|"
+        r"how to|days does|days do|deadline|classification|published|publish|download|api)\b",
+        r"데이터셋",
+        r"데이터 셋",
+        r"어떤 데이터",
+        r"무슨 데이터",
+        r"데이터는 어디",
+        r"자료는 어디",
+        r"어디에 있",
+        r"어디서",
+        r"목록에",
+        r"카탈로그",
+        r"파일",
+        r"부서",
+        r"담당",
+        r"기관",
+        r"지침",
+        r"가이드라인",
+        r"법률",
+        r"법령",
+        r"시행령",
+        r"조례",
+        r"규정",
+        r"절차",
+        r"청구",
+        r"신청",
+        r"방법",
+        r"며칠",
+        r"기한",
+        r"일 이내",
+        r"라이선스",
+        r"공개",
+        r"분류 기준",
+        r"등급",
+        r"제공하",
+        r"다운로드",
+    ),
+    "followup": _cue(
+        r"^(and|what about|how about|same for|now|then|also|and for|and in|and the|what of)\b",
+        r"^(그럼|그러면|그리고|또|그럼요|그렇다면|이번엔|이번에는)",
+        r"(은|는)\?$",
+        r"(은요|는요)\??$",
+    ),
 }
 
 

@@ -23,9 +23,14 @@ from assistant.sql.phrase_matcher import PhraseMatcher
 
 SEMANTIC_RESOURCE = Path(__file__).resolve().parents[1] / "resources" / "semantic_layer.yaml"
 _PLACE_COLUMNS = {"district": "district", "province": "province", "port": "port"}
-_ENGLISH_COLUMNS = {"district": "district_en", "province": "province_en", "port": "port_ko",
-                    "day_night": "day_night_en", "weekday": "weekday_en",
-                    "accident_type_major": "accident_type_major_en"}
+_ENGLISH_COLUMNS = {
+    "district": "district_en",
+    "province": "province_en",
+    "port": "port_ko",
+    "day_night": "day_night_en",
+    "weekday": "weekday_en",
+    "accident_type_major": "accident_type_major_en",
+}
 _SKIPPED_VALUES = {"기타", "없음", "주", "야"}
 _AGGREGATE_SQL = {"sum": "SUM", "avg": "AVG", "min": "MIN", "max": "MAX", "count": "COUNT"}
 
@@ -136,7 +141,9 @@ class SemanticLayer:
             for measure in info.measures.values():
                 matcher.add_all((*measure.synonyms, measure.name), ("measure", info.name, measure.name))
             for dimension in info.dimensions.values():
-                matcher.add_all((*dimension.synonyms, dimension.column), ("dimension", info.name, dimension.column))
+                matcher.add_all(
+                    (*dimension.synonyms, dimension.column), ("dimension", info.name, dimension.column)
+                )
                 if dimension.column in _PLACE_COLUMNS:
                     continue
                 for value in dimension.values:
@@ -170,47 +177,78 @@ def _table_info(card: TableCard, values: Mapping[str, Sequence[Any]], resource: 
         if column.aggregation == "count":
             label = labels.get(f"{card.name}.{column.name}", {})
             measures[column.name] = Measure(
-                card.name, column.name, "COUNT(*)", column.name, "count", "건",
-                label.get("ko", column.description.ko), label.get("en", column.description.en),
+                card.name,
+                column.name,
+                "COUNT(*)",
+                column.name,
+                "count",
+                "건",
+                label.get("ko", column.description.ko),
+                label.get("en", column.description.en),
                 tuple(column.synonyms),
             )
         elif column.role == "measure":
             aggregation = column.aggregation or "sum"
             label = labels.get(f"{card.name}.{column.name}", {})
             measures[column.name] = Measure(
-                card.name, column.name, f"{_AGGREGATE_SQL[aggregation]}({column.name})", column.name, aggregation,
-                column.unit or "", label.get("ko", _strip_parenthesis(column.description.ko)),
-                label.get("en", _strip_parenthesis(column.description.en)), tuple(column.synonyms),
+                card.name,
+                column.name,
+                f"{_AGGREGATE_SQL[aggregation]}({column.name})",
+                column.name,
+                aggregation,
+                column.unit or "",
+                label.get("ko", _strip_parenthesis(column.description.ko)),
+                label.get("en", _strip_parenthesis(column.description.en)),
+                tuple(column.synonyms),
             )
         elif column.role == "dimension":
             english = _ENGLISH_COLUMNS.get(column.name)
             dimensions[column.name] = Dimension(
-                card.name, column.name, _strip_parenthesis(column.description.ko),
-                _strip_parenthesis(column.description.en), tuple(column.synonyms),
+                card.name,
+                column.name,
+                _strip_parenthesis(column.description.ko),
+                _strip_parenthesis(column.description.en),
+                tuple(column.synonyms),
                 tuple(values.get(column.name, ())),
                 english if english and english in {c.name for c in card.columns} else None,
             )
         elif column.role == "time" and column.type == "INTEGER":
             time_column = column.name
             dimensions[column.name] = Dimension(
-                card.name, column.name, column.description.ko, column.description.en, tuple(column.synonyms),
+                card.name,
+                column.name,
+                column.description.ko,
+                column.description.en,
+                tuple(column.synonyms),
                 tuple(values.get(column.name, ())),
             )
     for derived in resource.get("derived", []):
         if derived["table"] != card.name:
             continue
         base = measures.get(derived.get("replaces", ""))
-        label = derived.get("label") or {"ko": base.label_ko if base else derived["name"],
-                                         "en": base.label_en if base else derived["name"]}
+        label = derived.get("label") or {
+            "ko": base.label_ko if base else derived["name"],
+            "en": base.label_en if base else derived["name"],
+        }
         synonyms = tuple(derived.get("synonyms", ())) + (base.synonyms if base else ())
         measures[derived["name"]] = Measure(
-            card.name, derived["name"], derived["expression"], None, "derived", derived.get("unit", ""),
-            label["ko"], label["en"], synonyms, derived.get("join"), tuple(derived.get("join_columns", ())),
+            card.name,
+            derived["name"],
+            derived["expression"],
+            None,
+            "derived",
+            derived.get("unit", ""),
+            label["ko"],
+            label["en"],
+            synonyms,
+            derived.get("join"),
+            tuple(derived.get("join_columns", ())),
         )
     years = tuple(sorted(int(v) for v in values.get(time_column, ()) if v is not None)) if time_column else ()
     place_kind = next((kind for kind, column in _PLACE_COLUMNS.items() if column in dimensions), None)
-    return TableInfo(card, measures, dimensions, time_column, years, place_kind,
-                     tuple(join.table for join in card.joins))
+    return TableInfo(
+        card, measures, dimensions, time_column, years, place_kind, tuple(join.table for join in card.joins)
+    )
 
 
 def dimension_value_queries(cards: Iterable[TableCard]) -> dict[tuple[str, str], str]:

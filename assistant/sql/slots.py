@@ -6,8 +6,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-Operation = Literal["value", "groupby", "topn", "rank_of", "share", "change", "trend", "compare", "count_groups",
-                    "ratio"]
+Operation = Literal[
+    "value", "groupby", "topn", "rank_of", "share", "change", "trend", "compare", "count_groups", "ratio"
+]
 ThresholdOp = Literal[">", ">=", "<", "<="]
 
 
@@ -26,7 +27,9 @@ class Period(BaseModel):
     month: int | None = None
 
     def is_empty(self) -> bool:
-        return not self.years and self.year_from is None and self.year_to is None and self.last_n_years is None
+        return (
+            not self.years and self.year_from is None and self.year_to is None and self.last_n_years is None
+        )
 
     def is_range(self) -> bool:
         return self.year_from is not None or self.year_to is not None or self.last_n_years is not None
@@ -45,7 +48,9 @@ class QuerySlots(BaseModel):
     limit: int | None = None
     offset: int = 0
     threshold: Threshold | None = None
-    share_part: list[str] = Field(default_factory=list, description="Filter columns forming the share's part.")
+    share_part: list[str] = Field(
+        default_factory=list, description="Filter columns forming the share's part."
+    )
     resolved_years: list[int] = Field(default_factory=list, description="Years the SQL uses, once resolved.")
 
     def to_dict(self) -> dict[str, Any]:

@@ -117,7 +117,9 @@ class BM25KeywordIndex:
             return []
         scores = np.asarray(self._model.get_scores(known), dtype=float)
         mask = np.fromiter(
-            (visible_to(user, self._chunks[chunk_id]) for chunk_id in self._order), dtype=bool, count=len(self._order)
+            (visible_to(user, self._chunks[chunk_id]) for chunk_id in self._order),
+            dtype=bool,
+            count=len(self._order),
         )
         scores = np.where(mask, scores, 0.0)
         top = np.argsort(-scores)[:k]
@@ -132,6 +134,14 @@ class BM25KeywordIndex:
         if tokens is None:
             tokens = search_tokens_many([chunk.index_text or chunk.text])[0]
         return set(tokens)
+
+    def tokens_of_source(self, source_id: str) -> set[str]:
+        """The indexed tokens of all of a source's chunks."""
+        tokens: set[str] = set()
+        for chunk_id, chunk in self._chunks.items():
+            if chunk.source_id == source_id:
+                tokens.update(self._tokens[chunk_id])
+        return tokens
 
     def document_frequency(self, token: str) -> int:
         """How many chunks contain the token."""

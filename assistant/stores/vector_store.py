@@ -105,7 +105,11 @@ class ChromaVectorStore:
         )
         hits = []
         for chunk_id, text, metadata, distance in zip(
-            result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True
+            result["ids"][0],
+            result["documents"][0],
+            result["metadatas"][0],
+            result["distances"][0],
+            strict=True,
         ):
             hits.append((_chunk(chunk_id, text, metadata), 1.0 - float(distance)))
         return hits
@@ -118,7 +122,9 @@ class ChromaVectorStore:
             page = self._collection.get(
                 where=where, include=["documents", "metadatas"], limit=_GET_PAGE, offset=offset
             )
-            for chunk_id, text, metadata in zip(page["ids"], page["documents"], page["metadatas"], strict=True):
+            for chunk_id, text, metadata in zip(
+                page["ids"], page["documents"], page["metadatas"], strict=True
+            ):
                 chunks.append(_chunk(chunk_id, text, metadata))
             if len(page["ids"]) < _GET_PAGE:
                 return chunks

@@ -61,6 +61,11 @@ def test_good_file_loads_with_all_keys(tmp_path: Path) -> None:
     validate_references(cases, KNOWN_SOURCES, KNOWN_TABLES, {"demo-internal-key"})
 
 
+def test_scalar_gold_rows_are_one_column_rows(tmp_path: Path) -> None:
+    text = "- {id: a, question: q, lang: en, category: sql, expect: {gold_rows: [3, 4]}}"
+    assert load_cases([_write(tmp_path, text)])[0].expect.gold_rows == [[3], [4]]
+
+
 def test_folder_of_files_loads(tmp_path: Path) -> None:
     _write(tmp_path, GOOD, "a.yaml")
     _write(tmp_path, "cases: []", "b.yml")

@@ -11,7 +11,13 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from rich.console import Console
 
 from assistant.errors import CityQAError
-from evaluation.judge import DEFAULT_PROMPT_PATH, judge_answers, load_prompt_file, parse_scores, passages_text
+from evaluation.judge import (
+    DEFAULT_PROMPT_PATH,
+    judge_answers,
+    load_judge_prompt,
+    parse_scores,
+    passages_text,
+)
 from evaluation.scoring import CaseResult, score_case
 
 
@@ -54,7 +60,7 @@ def test_parse_scores_rejects_out_of_range_and_incomplete() -> None:
 
 
 def test_prompt_file_has_front_matter_and_renders_strictly() -> None:
-    prompt = load_prompt_file(DEFAULT_PROMPT_PATH)
+    prompt = load_judge_prompt(DEFAULT_PROMPT_PATH)
     assert set(prompt.variables) == {"question", "answer", "passages"}
     text = prompt.render(question="Q?", answer="A [1].", passages="[1] doc: text")
     assert "Q?" in text and "$" not in text

@@ -50,9 +50,10 @@ def _answers(good: bool) -> dict[str, Answer]:
         retrieved=[POP_TABLE],
         total_ms=40,
     )
+    bad_link = citation(2, POLICY_DOC).model_copy(update={"url": "javascript:alert(1)"})
     deadline = make_answer(
         "Within 10 days [1]." if good else "Within <script>alert(1)</script> 15 days [1].",
-        citations=[citation(1, POLICY_DOC)],
+        citations=[citation(1, POLICY_DOC).model_copy(update={"url": "https://www.data.go.kr/x"}), bad_link],
         retrieved=[POLICY_DOC],
         total_ms=20,
     )
@@ -137,7 +138,9 @@ def test_report_folder_and_leak_exit_code(cases_file: Path, tmp_path: Path) -> N
 
     html = (report / "report.html").read_text(encoding="utf-8")
     assert "<script" not in html.lower()
-    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert " src=" not in html and "<link" not in html and "@import" not in html
+    assert '<a href="https://www.data.go.kr/x" rel="noreferrer">' in html
+    assert "javascript:" not in html
     assert "&lt;b&gt;public-data&lt;/b&gt;" in html and "<b>public-data</b>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<svg" in html and "perm-salary-001" in html and "1 permission leak(s)!" in html

@@ -1,0 +1,652 @@
+"""The rule-based question parser: a statistics question (Korean or English) -> QuerySlots.
+
+It maps words onto the semantic layer (measures, dimensions, values, places), reads the period and the
+operation cues, and resolves follow-ups against the previous question's slots. When a part of a
+statistics question cannot be mapped with confidence (a place outside Busan, a year outside the data,
+an unknown measure) it returns no slots and names the part — it never guesses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.sql.gazetteer import Place
+from assistant.sql.korean import content_nouns
+from assistant.sql.phrase_matcher import Match, normalise
+from assistant.sql.question_cues import (
+    extract_ordinal,
+    extract_period,
+    extract_threshold,
+    extract_top_n,
+    has_cue,
+)
+from assistant.sql.semantic_layer import Measure, SemanticLayer, TableInfo
+from assistant.sql.slots import Period, QuerySlots
+
+_UNKNOWN_EN_PLACE = re.compile(r"\b([a-z]+)-(gu|gun|si|dong)\b")
+_UNKNOWN_KO_PLACE = re.compile(r"(?<![가-힣])([가-힣]{1,4}[구군])(?=[은는이가의에와과도을를만 ,?.]|에서|$)")
+_NOT_PLACES = {
+    "인구",
+    "지구",
+    "연구",
+    "가구",
+    "요구",
+    "자치구",
+    "행정구",
+    "선거구",
+    "항구",
+    "입구",
+    "출구",
+    "도구",
+    "친구",
+    "추구",
+    "탐구",
+    "기구",
+    "욕구",
+    "구군",
+    "아군",
+    "육군",
+    "해군",
+    "공군",
+    "장군",
+    "국군",
+    "어느구",
+    "어떤구",
+    "각구",
+    "모든구",
+    "몇구",
+    "해당구",
+    "우리구",
+    "전구",
+    "구·군",
+    "시군구",
+    "시·군·구",
+}
+_TABLE_PRIORITY = [
+    "population_by_district_2025",
+    "air_quality_by_district",
+    "port_container_throughput",
+    "births_by_province",
+    "district_land_area",
+    "traffic_fatal_accidents_2020",
+]
+_GENERIC_MEASURE_WORDS = {
+    "people",
+    "사람",
+    "주민",
+    "population",
+    "인구",
+    "residents",
+    "volume",
+    "사고",
+    "accidents",
+}
+_STOPWORDS = {
+    "what",
+    "was",
+    "is",
+    "the",
+    "of",
+    "in",
+    "a",
+    "an",
+    "for",
+    "how",
+    "many",
+    "much",
+    "which",
+    "were",
+    "are",
+    "did",
+    "does",
+    "do",
+    "busan",
+    "and",
+    "to",
+    "by",
+    "at",
+    "on",
+    "with",
+    "there",
+    "that",
+    "this",
+    "number",
+    "total",
+    "average",
+    "highest",
+    "lowest",
+    "most",
+    "least",
+    "year",
+    "s",
+    "'s",
+    "tell",
+    "me",
+    "show",
+    "give",
+    "please",
+    "about",
+    "between",
+    "since",
+    "from",
+    "than",
+    "its",
+    "it",
+}
+
+
+@dataclass
+class Mentions:
+    measures: list[tuple[Match, list[tuple[str, str]]]] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)
+    dimensions: list[tuple[Match, list[tuple[str, str]]]] = field(default_factory=list)
+    values: list[tuple[Match, list[tuple[str, str, Any]]]] = field(default_factory=list)
+    places: list[tuple[Match, list[Place]]] = field(default_factory=list)
+    rest: str = ""
+
+
+@dataclass
+class ParseResult:
+    slots: QuerySlots | None
+    is_statistical: bool
+    unmapped: list[str] = field(default_factory=list)
+
+
+def _collect(matches: list[Match], text: str) -> Mentions:
+    mentions = Mentions()
+    rest = list(text)
+    for match in matches:
+        kinds = {payload[0] for payload in match.payloads}
+        for i in range(match.start, match.end):
+            rest[i] = " "
+        rest[match.start] = "§"
+        if "measure" in kinds:
+            mentions.measures.append((match, [(p[1], p[2]) for p in match.payloads if p[0] == "measure"]))
+        if "table" in kinds:
+            mentions.tables.extend(p[1] for p in match.payloads if p[0] == "table")
+        if "dimension" in kinds:
+            mentions.dimensions.append((match, [(p[1], p[2]) for p in match.payloads if p[0] == "dimension"]))
+        if "value" in kinds:
+            mentions.values.append((match, [(p[1], p[2], p[3]) for p in match.payloads if p[0] == "value"]))
+        if "place" in kinds:
+            mentions.places.append((match, [p[1] for p in match.payloads if p[0] == "place"]))
+    mentions.rest = "".join(rest)
+    return mentions
+
+
+class QuestionParser:
+    """Parses questions against one semantic layer."""
+
+    def __init__(self, layer: SemanticLayer) -> None:
+        self.layer = layer
+
+    # -- entry point -----------------------------------------------------------------------------
+    def parse(self, question: str, previous: QuerySlots | None = None) -> ParseResult:
+        text = normalise(question)
+        period, mentioned_years = extract_period(text)
+        threshold = extract_threshold(text)
+        mentions = _collect(self.layer.matcher.find(text), text)
+        cue_text = re.sub(r"(?<!\d)(19|20)\d\d(?!\d)", " ", mentions.rest)
+        if threshold:
+            cue_text = re.sub(
+                r"(more than|over|above|at least|greater than|exceeding|higher than|less than|"
+                r"under|below|fewer than|at most|lower than)\s+[\d,\.]+",
+                " ",
+                cue_text,
+            )
+        unmapped = self._unknown_places(mentions)
+        if has_cue("document", text) and not (
+            mentions.measures and has_cue("statistical", cue_text) and not has_cue("document", mentions.rest)
+        ):
+            return ParseResult(None, False)
+        choice = self._choose_measure(mentions, period, previous)
+        is_followup = previous is not None and (choice is None or has_cue("followup", text))
+        if choice is None and is_followup and previous is not None:
+            choice = (previous.table, previous.measure, previous.second_measure)
+        if choice is None:
+            statistical = has_cue("statistical", text) and bool(
+                mentions.places or mentioned_years or unmapped or mentions.dimensions or mentions.tables
+            )
+            if statistical:
+                unmapped.append(f"measure '{self._unknown_measure_text(question, mentions)}'")
+            return ParseResult(None, statistical, unmapped)
+        table_name, measure_name, second = choice
+        info = self.layer.table(table_name)
+        if (
+            measure_name == "total_population"
+            and self._asks_year(mentioned_years, 2023)
+            and "district_land_area" in self.layer.tables
+        ):
+            table_name, measure_name, info = (
+                "district_land_area",
+                "population_2023",
+                self.layer.table("district_land_area"),
+            )
+        slots = self._base_slots(table_name, measure_name, second, previous if is_followup else None)
+        filters, place_unmapped = self._place_filters(mentions, info)
+        unmapped += place_unmapped
+        filters.update(self._value_filters(mentions, info))
+        for column, values in filters.items():
+            slots.filters[column] = values
+        if not period.is_empty() or period.month is not None:
+            month = period.month if period.month is not None else None
+            if is_followup and period.is_empty():
+                period = slots.period.model_copy(update={"month": month})
+            slots.period = period
+        unmapped += self._check_period(info, slots.period, mentioned_years)
+        full_text = re.sub(r"(?<!\d)(19|20)\d\d(?!\d)", " ", text)
+        self._decide_operation(slots, info, mentions, cue_text, full_text, threshold, is_followup)
+        if unmapped:
+            return ParseResult(None, True, unmapped)
+        return ParseResult(slots, True, [])
+
+    # -- measure and table -----------------------------------------------------------------------
+    def _choose_measure(
+        self, mentions: Mentions, period: Period, previous: QuerySlots | None
+    ) -> tuple[str, str, str | None] | None:
+        scores: dict[str, float] = {}
+        for _match, candidates in mentions.measures:
+            for table in {t for t, _m in candidates}:
+                scores[table] = scores.get(table, 0) + 3
+        if not scores:
+            for table in mentions.tables:
+                if self._default_measure(self.layer.table(table)):
+                    scores[table] = 3
+        if not scores:
+            return None
+        for table in mentions.tables:
+            if table in scores:
+                scores[table] += 2
+        for _match, value_candidates in mentions.values:
+            for table in {c[0] for c in value_candidates}:
+                if table in scores:
+                    scores[table] += 2
+        for _match, dims in mentions.dimensions:
+            for table in {t for t, _c in dims}:
+                if table in scores:
+                    scores[table] += 0.5
+        for _match, places in mentions.places:
+            kinds = {place.kind for place in places}
+            for table in scores:
+                kind = self.layer.table(table).place_kind
+                if kind in kinds and kind != "district":
+                    scores[table] += 1.5 if len(kinds) == 1 else 0.5
+                if kind == "district" and "district" in kinds:
+                    scores[table] += 1
+        years = period.years + [y for y in (period.year_from, period.year_to) if y]
+        for table in scores:
+            info = self.layer.table(table)
+            if years and info.years and all(info.years[0] <= y <= info.years[-1] for y in years):
+                scores[table] += 1
+        if previous is not None and previous.table in scores:
+            scores[previous.table] += 0.5
+        best = max(
+            scores, key=lambda t: (scores[t], -_TABLE_PRIORITY.index(t) if t in _TABLE_PRIORITY else -99)
+        )
+        info = self.layer.table(best)
+        ranked: list[tuple[float, str]] = []
+        for match, candidates in mentions.measures:
+            for table, name in candidates:
+                if table != best:
+                    continue
+                measure = info.measures[name]
+                weight = float(match.end - match.start)
+                if match.phrase in _GENERIC_MEASURE_WORDS:
+                    weight -= 10
+                if measure.is_count:
+                    weight -= 20
+                ranked.append((weight, name))
+        if not ranked:
+            default = self._default_measure(info)
+            return (best, default, None) if default else None
+        ranked.sort(key=lambda item: -item[0])
+        names = list(dict.fromkeys(name for _w, name in ranked))
+        second = names[1] if len(names) > 1 else None
+        return best, names[0], second
+
+    @staticmethod
+    def _default_measure(info: TableInfo) -> str | None:
+        """The measure a bare mention of the table means: its row count, or its only measure."""
+        count = next((m.name for m in info.measures.values() if m.is_count), None)
+        if count:
+            return count
+        plain = [m.name for m in info.measures.values() if not m.is_derived]
+        return plain[0] if len(plain) == 1 else None
+
+    @staticmethod
+    def _asks_year(years: list[int], year: int) -> bool:
+        return bool(years) and all(y == year for y in years)
+
+    def _base_slots(
+        self, table: str, measure: str, second: str | None, previous: QuerySlots | None
+    ) -> QuerySlots:
+        if previous is None:
+            return QuerySlots(table=table, measure=measure, second_measure=second)
+        slots = previous.model_copy(deep=True)
+        slots.resolved_years = []
+        if previous.table != table:
+            columns = set(self.layer.table(table).column_names())
+            slots.filters = {c: v for c, v in slots.filters.items() if c in columns}
+            if self.layer.table(table).time_column is None:
+                slots.period = Period()
+            slots.share_part = []
+        if previous.measure != measure or previous.table != table:
+            slots.second_measure = second if previous.second_measure is None else slots.second_measure
+        slots.table, slots.measure = table, measure
+        return slots
+
+    # -- places, values, periods -----------------------------------------------------------------
+    def _unknown_places(self, mentions: Mentions) -> list[str]:
+        unmapped = [
+            f"place '{places[0].name_en}' (not covered by the Busan tables)"
+            for _m, places in mentions.places
+            if all(p.kind == "other" for p in places)
+        ]
+        for match in _UNKNOWN_EN_PLACE.finditer(mentions.rest):
+            unmapped.append(f"district '{match.group(0)}' (not a Busan district)")
+        for match in _UNKNOWN_KO_PLACE.finditer(mentions.rest):
+            if match.group(1) not in _NOT_PLACES:
+                unmapped.append(f"district '{match.group(1)}' (not a Busan district)")
+        return unmapped
+
+    def _place_filters(self, mentions: Mentions, info: TableInfo) -> tuple[dict[str, list[Any]], list[str]]:
+        filters: dict[str, list[Any]] = {}
+        unmapped: list[str] = []
+        for _match, places in mentions.places:
+            if all(p.kind == "other" for p in places):
+                continue
+            chosen = self._resolve_place(places, info)
+            if chosen is None:
+                place = places[0]
+                if (
+                    place.kind == "province"
+                    and place.name == "부산광역시"
+                    or place.kind == "port"
+                    and place.name == "Busan"
+                ):
+                    continue  # "Busan" on a Busan-only table: the whole city, no filter
+                unmapped.append(f"{place.kind} '{place.name_en}' (the table {info.name} does not cover it)")
+                continue
+            column, value = chosen
+            if value not in filters.setdefault(column, []):
+                filters[column].append(value)
+        return filters, unmapped
+
+    @staticmethod
+    def _resolve_place(places: list[Place], info: TableInfo) -> tuple[str, str] | None:
+        kind = info.place_kind
+        for place in places:
+            if place.kind == kind and info.place_column:
+                return info.place_column, place.name
+        if kind == "port":
+            for place in places:
+                if place.kind == "province" and place.name_en in {"Busan", "Incheon"}:
+                    return "port", place.name_en
+        return None
+
+    @staticmethod
+    def _value_filters(mentions: Mentions, info: TableInfo) -> dict[str, list[Any]]:
+        filters: dict[str, list[Any]] = {}
+        for _match, candidates in mentions.values:
+            for table, column, value in candidates:
+                if table == info.name and value not in filters.setdefault(column, []):
+                    filters[column].append(value)
+        return {c: v for c, v in filters.items() if v}
+
+    @staticmethod
+    def _check_period(info: TableInfo, period: Period, mentioned_years: list[int]) -> list[str]:
+        unmapped: list[str] = []
+        as_of_year = int(info.card.as_of[:4])
+        if info.time_column is None:
+            wanted = set(period.years) | {y for y in (period.year_from, period.year_to) if y}
+            wrong = sorted(y for y in wanted if y != as_of_year)
+            if wrong or period.last_n_years:
+                unmapped.append(
+                    f"year {', '.join(map(str, wrong)) or 'range'} (the table {info.name} "
+                    f"only has {info.card.as_of[:7]})"
+                )
+            if (
+                period.month is not None
+                and info.name == "population_by_district_2025"
+                and period.month != int(info.card.as_of[5:7])
+            ):
+                unmapped.append(f"month {period.month} (the table has {info.card.as_of[:7]} only)")
+            return unmapped
+        if info.years:
+            low, high = info.years[0], info.years[-1]
+            for year in mentioned_years:
+                if not low <= year <= high:
+                    unmapped.append(f"year {year} (the data covers {low}-{high})")
+        return unmapped
+
+    # -- operation -------------------------------------------------------------------------------
+    def _decide_operation(
+        self,
+        slots: QuerySlots,
+        info: TableInfo,
+        mentions: Mentions,
+        cue_text: str,
+        full_text: str,
+        threshold: Any,
+        is_followup: bool,
+    ) -> None:
+        measure = info.measures[slots.measure]
+        cues = {
+            name: has_cue(name, cue_text)
+            for name in (
+                "desc",
+                "asc",
+                "avg",
+                "sum",
+                "trend",
+                "change",
+                "share",
+                "ratio",
+                "rank",
+                "compare",
+                "group",
+            )
+        }
+        cues.update(
+            {
+                name: has_cue(name, full_text)
+                for name in ("which", "year_target", "month_target", "count_groups")
+            }
+        )
+        ordinal = extract_ordinal(full_text)
+        explicit_top = extract_top_n(full_text, explicit_only=True)
+        top_n = explicit_top or (extract_top_n(full_text) if cues["desc"] or cues["asc"] else None)
+        group_dim = self._group_dimension(mentions, info, cue_text)
+        any_cue = (
+            any(cues.values())
+            or ordinal is not None
+            or top_n is not None
+            or group_dim is not None
+            or threshold is not None
+        )
+        if is_followup and not any_cue:
+            if (
+                slots.operation in ("topn", "rank_of")
+                and slots.group_by == info.time_column
+                and len(slots.period.years) == 1
+            ):
+                slots.operation = "value"
+            self._normalise_compare(slots, info)
+            return
+        slots.threshold = threshold
+        slots.aggregation = "avg" if cues["avg"] else "sum" if cues["sum"] and not measure.is_count else None
+        slots.limit, slots.offset, slots.group_by, slots.share_part = None, 0, None, []
+        period = slots.period
+        time_column = info.time_column
+        two_points = (
+            len(period.years) == 2
+            or (period.year_from is not None and period.year_to is not None)
+            or period.last_n_years is not None
+            or (period.year_from is not None and cues["change"])
+        )
+        multi = next((c for c, v in slots.filters.items() if len(v) >= 2), None)
+        place_column = info.place_column
+        single_place = bool(place_column and len(slots.filters.get(place_column, [])) == 1)
+        sort = cues["desc"] or cues["asc"] or ordinal is not None or top_n is not None
+        part_columns = [c for c in slots.filters if c != time_column]
+        if (
+            slots.second_measure
+            and (cues["ratio"] or cues["share"])
+            and info.measures[slots.second_measure].aggregation == "sum"
+            and measure.aggregation == "sum"
+        ):
+            slots.operation = "ratio"
+            slots.group_by = group_dim
+        elif (
+            cues["share"]
+            and not cues["change"]
+            and not measure.is_percentage
+            and (part_columns or group_dim)
+            and measure.aggregation in ("sum", "count")
+        ):
+            slots.operation = "share"
+            slots.share_part = [] if group_dim and not part_columns else part_columns
+            slots.group_by = group_dim if not part_columns else None
+        elif cues["change"] and two_points and time_column and not cues["trend"]:
+            slots.operation = "change"
+            slots.group_by = group_dim if group_dim != time_column else None
+            if slots.group_by or (sort and not single_place):
+                slots.group_by = slots.group_by or place_column
+                slots.order = (
+                    "asc"
+                    if cues["asc"] or re.search(r"decreas|fell|drop|declin|감소|줄|하락|떨어", cue_text)
+                    else "desc"
+                )
+                slots.limit = top_n or (1 if sort else None)
+        elif cues["rank"] and ordinal is None and single_place and not sort:
+            slots.operation = "rank_of"
+            slots.group_by = place_column
+            slots.order = "asc" if cues["asc"] else "desc"
+        elif sort and not (cues["count_groups"] and threshold is not None):
+            slots.operation = "topn"
+            slots.order = (
+                "asc" if cues["asc"] and not (cues["desc"] and self._desc_first(cue_text)) else "desc"
+            )
+            slots.group_by = self._target_dimension(slots, info, mentions, cues, group_dim, single_place)
+            if ordinal is not None:
+                slots.limit, slots.offset = 1, ordinal - 1
+            else:
+                slots.limit = top_n or 1
+        elif (
+            (cues["trend"] or (period.is_range() and not cues["avg"] and not cues["sum"]))
+            and time_column
+            and group_dim in (None, time_column)
+        ):
+            slots.operation = "trend"
+            slots.group_by = time_column
+        elif multi or (len(period.years) >= 2 and time_column):
+            slots.operation = "compare"
+            slots.group_by = multi or time_column
+            if cues["change"] and multi is None:
+                slots.operation = "change"
+                slots.group_by = None
+        elif cues["count_groups"] and (threshold is not None or group_dim or not measure.is_count):
+            slots.operation = "count_groups"
+            slots.group_by = group_dim or place_column
+        elif group_dim or threshold is not None:
+            slots.operation = "groupby"
+            slots.group_by = group_dim or place_column
+        else:
+            slots.operation = "value"
+        self._normalise_compare(slots, info)
+
+    @staticmethod
+    def _desc_first(text: str) -> bool:
+        from assistant.sql.question_cues import CUES
+
+        desc, asc = CUES["desc"].search(text), CUES["asc"].search(text)
+        return bool(desc and asc and desc.start() < asc.start())
+
+    @staticmethod
+    def _normalise_compare(slots: QuerySlots, info: TableInfo) -> None:
+        if slots.operation == "value":
+            multi = next((c for c, v in slots.filters.items() if len(v) >= 2), None)
+            if multi:
+                slots.operation, slots.group_by = "compare", multi
+            elif len(slots.period.years) >= 2 and info.time_column:
+                slots.operation, slots.group_by = "compare", info.time_column
+
+    def _group_dimension(self, mentions: Mentions, info: TableInfo, cue_text: str) -> str | None:
+        for match, dims in mentions.dimensions:
+            columns = [c for t, c in dims if t == info.name]
+            if not columns:
+                continue
+            grouped = (
+                match.phrase.endswith(("별", "별로"))
+                or match.phrase.startswith(("by ", "per ", "each "))
+                or self._grouping_context(mentions.rest, match)
+            )
+            if grouped:
+                return columns[0]
+        if (
+            info.time_column
+            and has_cue("trend", cue_text)
+            and re.search(
+                r"연도별|해마다|매년|by year|per year|each year|every year|year by year|yearly|annual",
+                cue_text,
+            )
+        ):
+            return info.time_column
+        if info.place_column and re.search(
+            r"(각|모든)\s*(구|구군|구·군|자치구|시도|항만)|(구|구군|시도|항만)\s*(마다|별로)", cue_text
+        ):
+            return info.place_column
+        return None
+
+    @staticmethod
+    def _grouping_context(rest: str, match: Match) -> bool:
+        before = rest[max(0, match.start - 22) : match.start]
+        after = rest[match.end : match.end + 6]
+        return bool(
+            re.search(r"\b(by|per|each|every|all|for each|for every|across|of all|breakdown)\s*$", before)
+            or re.search(r"(각|모든)\s*$", before)
+            or re.match(r"\s*(마다|별)", after)
+        )
+
+    def _target_dimension(
+        self,
+        slots: QuerySlots,
+        info: TableInfo,
+        mentions: Mentions,
+        cues: dict[str, bool],
+        group_dim: str | None,
+        single_place: bool,
+    ) -> str | None:
+        if cues["year_target"] and info.time_column:
+            return info.time_column
+        if cues["month_target"] and "month" in info.dimensions:
+            return "month"
+        if group_dim:
+            return group_dim
+        for _match, dims in mentions.dimensions:
+            for table, column in dims:
+                if (
+                    table == info.name
+                    and column != info.time_column
+                    and not (column in slots.filters and len(slots.filters[column]) == 1)
+                ):
+                    return column
+        if single_place and info.time_column and len(slots.period.years) != 1:
+            return info.time_column
+        return info.place_column
+
+    def _unknown_measure_text(self, question: str, mentions: Mentions) -> str:
+        words = [
+            w for w in re.findall(r"[A-Za-z][A-Za-z0-9\.\-]*", mentions.rest) if w.lower() not in _STOPWORDS
+        ]
+        nouns = content_nouns(mentions.rest)
+        parts = [w for w in words if len(w) > 1] + [
+            n for n in nouns if n not in {"년", "월", "구", "수", "몇"}
+        ]
+        return " ".join(parts[:4]) or question.strip()[:40]
+
+
+def measure_of(layer: SemanticLayer, slots: QuerySlots) -> Measure:
+    return layer.measure(slots.table, slots.measure)

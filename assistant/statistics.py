@@ -1,0 +1,95 @@
+"""The statistics path: question → SQL draft → guard → read-only run → one sentence citing the tables.
+
+Only the tables the asking user may see enter the semantic layer, the guard's allowlist and the
+answer, so a table above the user's clearance can be neither queried nor named.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from assistant.compose import StatisticsPart
+from assistant.errors import CityQAError
+from assistant.models import Citation, SourceKind, Turn, User
+from assistant.pipeline import StatisticsOutcome
+from assistant.sql.cards import TableCard
+from assistant.sql.generator import SqlGenerator, describe_result
+from assistant.sql.guard import guard_sql
+from assistant.sql.semantic_layer import SemanticLayer, collect_dimension_values
+from assistant.sql.warehouse import DuckDBWarehouse
+from assistant.tokens import is_korean
+
+logger = logging.getLogger(__name__)
+
+
+class TableStatisticsAnswerer:
+    def __init__(self, warehouse: DuckDBWarehouse, generator: SqlGenerator, timeout_ms: int, max_rows: int) -> None:
+        self.warehouse = warehouse
+        self.generator = generator
+        self.timeout_ms = timeout_ms
+        self.max_rows = max_rows
+        self._lock = threading.Lock()
+        self._cards: dict[str, TableCard] | None = None
+        self._values: dict[str, dict[str, list[object]]] = {}
+        self._layers: dict[frozenset[str], SemanticLayer] = {}
+
+    def _load(self) -> dict[str, TableCard]:
+        """Cards and dimension values, read once (the warehouse changes only at ingest)."""
+        with self._lock:
+            if self._cards is None:
+                cards = self.warehouse.cards()
+                self._values = collect_dimension_values(
+                    cards.values(), lambda sql: self.warehouse.run_readonly(sql, self.timeout_ms, 1000)
+                )
+                self._cards = cards
+            return self._cards
+
+    def _layer_for(self, visible: dict[str, TableCard]) -> SemanticLayer:
+        key = frozenset(visible)
+        with self._lock:
+            if key not in self._layers:
+                values = {name: self._values.get(name, {}) for name in visible}
+                self._layers[key] = SemanticLayer.build(visible.values(), values)
+            return self._layers[key]
+
+    def answer(self, question: str, user: User, history: list[Turn]) -> StatisticsOutcome:
+        cards = self._load()
+        visible = {name: card for name, card in cards.items() if user.may_see(card.classification, card.departments)}
+        if not visible:
+            return StatisticsOutcome(is_statistical=False)
+        layer = self._layer_for(visible)
+        draft = self.generator.generate(question, layer, history)
+        if draft.sql is None:
+            return StatisticsOutcome(is_statistical=draft.is_statistical, unmapped=list(draft.unmapped))
+        allowed = {name: columns for name, columns in self.warehouse.tables().items() if name in visible}
+        try:
+            guarded = guard_sql(draft.sql, allowed, max_limit=self.max_rows)
+            result = self.warehouse.run_readonly(guarded.sql, self.timeout_ms, self.max_rows)
+        except CityQAError as error:
+            logger.warning("generated SQL failed: %s (%s)", error, draft.sql)
+            return StatisticsOutcome(
+                is_statistical=True, slots=draft.slots, error=f"the generated SQL could not run: {error.detail}"
+            )
+        result = result.model_copy(update={"query": guarded.sql, "tables": guarded.tables, "dialect": "duckdb"})
+        sentence = describe_result(draft, result, layer, "ko" if is_korean(question) else "en")
+        citations = [_table_citation(visible[name], n, guarded.sql) for n, name in enumerate(guarded.tables, 1)]
+        return StatisticsOutcome(
+            is_statistical=True,
+            part=StatisticsPart(sentence=sentence, citations=citations),
+            sql=result,
+            slots=draft.slots,
+        )
+
+
+def _table_citation(card: TableCard, n: int, sql: str) -> Citation:
+    return Citation(
+        n=n,
+        source_id=card.source_id(),
+        kind=SourceKind.TABLE,
+        title=f"{card.title.ko} ({card.title.en})",
+        locator=f"table {card.name}",
+        url=card.source.url,
+        snippet=sql,
+        as_of=card.as_of,
+    )

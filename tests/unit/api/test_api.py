@@ -1,0 +1,349 @@
+"""The HTTP API in-process: chat and sources shapes, permissions, one error shape on every route,
+request ids and the audit log."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from starlette.routing import Route
+
+from assistant.api.app import create_app
+from assistant.models import Classification
+from assistant.sources import SourceCatalog
+from assistant.users import key_id
+
+QUESTION = "How many days does the agency have to decide on a public data request?"
+PUBLIC_DOC = "doc:request_procedure.md"
+INTERNAL_DOC = "doc:internal_review.md"
+PERSONNEL_DOC = "doc:personnel_policy.md"
+ERROR_KEYS = {"ok", "error_code", "detail", "request_id"}
+CITATION_KEYS = {"n", "source_id", "kind", "title", "locator", "url", "snippet", "as_of"}
+ANSWER_KEYS = {"answer_id", "conversation_id", "answer", "citations", "sql", "confidence", "timings_ms"}
+PERSONNEL_KEY = "demo-personnel-key"
+INTERNAL_KEY = "demo-internal-key"
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, stack_builder, corpus_writer, corpus_ingester):
+    home = tmp_path_factory.mktemp("api")
+    built = stack_builder(home / "home")
+    corpus_ingester(built, corpus_writer(home / "corpus"))
+    yield built
+    built.warehouse.close()
+
+
+def _app(stack, allow_anonymous: bool = True) -> FastAPI:
+    users = stack.users
+    if users.allow_anonymous != allow_anonymous:
+        users = type(users)({key: users.authenticate(key) for key in users.keys()}, allow_anonymous)
+    return create_app(stack.assistant, users, SourceCatalog(stack.keyword_index))
+
+
+@pytest.fixture(scope="module")
+def app(stack) -> FastAPI:
+    return _app(stack)
+
+
+@pytest.fixture(scope="module")
+def client(app: FastAPI) -> TestClient:
+    return TestClient(app, raise_server_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def closed_client(stack) -> TestClient:
+    return TestClient(_app(stack, allow_anonymous=False), raise_server_exceptions=False)
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {key}"}
+
+
+def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == ERROR_KEYS, body
+    assert body["ok"] is False
+    assert body["error_code"] == code
+    assert isinstance(body["detail"], str) and body["detail"]
+    assert body["request_id"] == response.headers["x-request-id"]
+    assert "Traceback" not in response.text
+    return body
+
+
+# --- chat -------------------------------------------------------------------------------------
+
+
+def test_chat_answer_shape(client: TestClient) -> None:
+    response = client.post("/api/chat", json={"question": QUESTION})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert ANSWER_KEYS <= set(body)
+    assert body["answer_id"].startswith("a_") and body["conversation_id"]
+    assert "10 days" in body["answer"]
+    assert body["confidence"] in ("high", "medium")
+    assert body["sql"] is None
+    assert body["citations"], body
+    for citation in body["citations"]:
+        assert set(citation) == CITATION_KEYS
+        assert f"[{citation['n']}]" in body["answer"]
+    first = body["citations"][0]
+    assert first["source_id"] == PUBLIC_DOC
+    assert first["kind"] == "document"
+    assert first["title"] == "Public Data Request Procedure"
+    assert first["locator"] and first["snippet"]
+    assert first["as_of"] == "2025-04-15"
+    assert set(body["timings_ms"]) >= {"retrieve", "compose", "total"}
+    assert all(isinstance(value, int | float) for value in body["timings_ms"].values())
+
+
+def test_chat_continues_a_conversation(client: TestClient) -> None:
+    first = client.post("/api/chat", json={"question": QUESTION}).json()
+    second = client.post(
+        "/api/chat", json={"question": "and afterwards?", "conversation_id": first["conversation_id"]}
+    ).json()
+    assert second["conversation_id"] == first["conversation_id"]
+    assert PUBLIC_DOC in {citation["source_id"] for citation in second["citations"]}
+
+
+@pytest.mark.parametrize("header", ["authorization", "x-api-key"])
+def test_both_key_headers_authenticate(client: TestClient, header: str) -> None:
+    value = f"Bearer {PERSONNEL_KEY}" if header == "authorization" else PERSONNEL_KEY
+    body = client.post(
+        "/api/chat", json={"question": "How long are records kept in the walrusvault archive?"},
+        headers={header: value},
+    ).json()
+    assert PERSONNEL_DOC in {citation["source_id"] for citation in body["citations"]}
+
+
+def test_anonymous_chat_never_cites_restricted_sources(client: TestClient) -> None:
+    body = client.post(
+        "/api/chat", json={"question": "How long are personnel records kept in the walrusvault archive?"}
+    ).json()
+    assert PERSONNEL_DOC not in json.dumps(body)
+    assert "5 years" not in body["answer"]
+
+
+# --- sources ----------------------------------------------------------------------------------
+
+
+def test_sources_list_is_filtered_by_user(client: TestClient, stack) -> None:
+    anonymous = client.get("/api/sources")
+    assert anonymous.status_code == 200
+    listed = {source["source_id"]: source for source in anonymous.json()}
+    assert PUBLIC_DOC in listed
+    assert "catalog:datagokr:15037510" in listed
+    assert all(source["classification"] == "public" for source in listed.values())
+    assert listed[PUBLIC_DOC]["chunks"] >= 1
+
+    personnel = {s["source_id"] for s in client.get("/api/sources", headers=bearer(PERSONNEL_KEY)).json()}
+    assert {PUBLIC_DOC, INTERNAL_DOC, PERSONNEL_DOC} <= personnel
+    assert "doc:complaints_policy.md" not in personnel
+    everything = stack.sources.all_source_ids()
+    assert personnel < everything
+
+
+def test_sources_list_filters_by_kind(client: TestClient) -> None:
+    catalogs = client.get("/api/sources", params={"kind": "catalog"}).json()
+    assert catalogs and all(source["kind"] == "catalog" for source in catalogs)
+    assert_error(client.get("/api/sources", params={"kind": "spreadsheet"}), 400, "bad_request")
+
+
+def test_source_detail(client: TestClient) -> None:
+    response = client.get(f"/api/sources/{PUBLIC_DOC}")
+    assert response.status_code == 200
+    detail = response.json()
+    assert detail["source_id"] == PUBLIC_DOC
+    assert detail["classification"] == "public"
+    assert detail["sections"] and "10 days" in " ".join(section["text"] for section in detail["sections"])
+    catalog = client.get("/api/sources/catalog:datagokr:15037510").json()
+    assert catalog["url"] == "https://www.data.go.kr/data/15037510/fileData.do"
+
+
+def test_unknown_and_forbidden_sources_look_the_same(client: TestClient) -> None:
+    unknown = assert_error(client.get("/api/sources/doc:no_such_file.md"), 404, "not_found")
+    forbidden = assert_error(client.get(f"/api/sources/{PERSONNEL_DOC}"), 404, "not_found")
+    other_department = assert_error(
+        client.get("/api/sources/doc:complaints_policy.md", headers=bearer(PERSONNEL_KEY)), 404, "not_found"
+    )
+    assert unknown["detail"].replace("doc:no_such_file.md", "X") == forbidden["detail"].replace(
+        PERSONNEL_DOC, "X"
+    )
+    assert other_department["detail"].replace("doc:complaints_policy.md", "X") == unknown["detail"].replace(
+        "doc:no_such_file.md", "X"
+    )
+    allowed = client.get(f"/api/sources/{PERSONNEL_DOC}", headers=bearer(PERSONNEL_KEY))
+    assert allowed.status_code == 200
+
+
+def test_healthz(client: TestClient, stack) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"ok": True, "chunks": len(stack.keyword_index)}
+    assert len(stack.keyword_index) > 0
+
+
+# --- one error shape everywhere ---------------------------------------------------------------
+
+# Every route of the app with a request that reaches it successfully. A new route fails
+# `test_every_route_is_covered` until it is added here (and so to every error test below).
+ROUTE_REQUESTS = {
+    "/healthz": ("GET", "/healthz", None),
+    "/api/chat": ("POST", "/api/chat", {"question": QUESTION}),
+    "/api/sources": ("GET", "/api/sources", None),
+    "/api/sources/{source_id:path}": ("GET", f"/api/sources/{PUBLIC_DOC}", None),
+    "/openapi.json": ("GET", "/openapi.json", None),
+    "/docs": ("GET", "/docs", None),
+    "/docs/oauth2-redirect": ("GET", "/docs/oauth2-redirect", None),
+    "/redoc": ("GET", "/redoc", None),
+}
+AUTHENTICATED = {"/api/chat", "/api/sources", "/api/sources/{source_id:path}"}
+ALL_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
+
+
+def _routes(app: FastAPI) -> list[Route]:
+    return [route for route in app.routes if isinstance(route, Route)]
+
+
+def test_every_route_is_covered(app: FastAPI) -> None:
+    assert {route.path for route in _routes(app)} == set(ROUTE_REQUESTS)
+    api_paths = {route.path for route in app.routes if isinstance(route, APIRoute)}
+    assert api_paths - {"/healthz"} == AUTHENTICATED
+
+
+def test_every_route_answers_its_good_request(client: TestClient, app: FastAPI) -> None:
+    for route in _routes(app):
+        method, url, body = ROUTE_REQUESTS[route.path]
+        response = client.request(method, url, json=body)
+        assert response.status_code == 200, (route.path, response.text)
+
+
+def test_wrong_method_on_every_route(client: TestClient, app: FastAPI) -> None:
+    checked = 0
+    for route in _routes(app):
+        _, url, _ = ROUTE_REQUESTS[route.path]
+        for method in sorted(ALL_METHODS - set(route.methods or ())):
+            body = assert_error(client.request(method, url), 405, "method_not_allowed")
+            assert method in body["detail"] or "not allowed" in body["detail"].lower()
+            checked += 1
+    assert checked >= len(_routes(app))
+
+
+def test_unknown_key_on_every_authenticated_route(client: TestClient, app: FastAPI) -> None:
+    for route in _routes(app):
+        if route.path not in AUTHENTICATED:
+            continue
+        method, url, body = ROUTE_REQUESTS[route.path]
+        error = assert_error(client.request(method, url, json=body, headers=bearer("stolen")), 401, "unauthorized")
+        assert "stolen" not in error["detail"]
+        assert_error(client.request(method, url, json=body, headers={"x-api-key": "stolen"}), 401, "unauthorized")
+
+
+def test_anonymous_when_disallowed_on_every_authenticated_route(closed_client: TestClient, app: FastAPI) -> None:
+    for route in _routes(app):
+        method, url, body = ROUTE_REQUESTS[route.path]
+        response = closed_client.request(method, url, json=body)
+        if route.path in AUTHENTICATED:
+            assert_error(response, 401, "unauthorized")
+            keyed = closed_client.request(method, url, json=body, headers=bearer(INTERNAL_KEY))
+            assert keyed.status_code == 200, keyed.text
+        else:
+            assert response.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/nope", "/api/nope", "/api/chat/extra", "/healthz/x", "/"])
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_unknown_route(client: TestClient, path: str, method: str) -> None:
+    assert_error(client.request(method, path), 404, "not_found")
+
+
+@pytest.mark.parametrize(
+    "request_body",
+    [
+        {},
+        {"question": ""},
+        {"question": "x" * 2001},
+        {"question": None},
+        {"question": ["a list"]},
+        {"question": QUESTION, "conversation_id": "c" * 65},
+    ],
+    ids=["missing-question", "empty-question", "too-long", "null", "wrong-type", "long-conversation-id"],
+)
+def test_invalid_chat_body(client: TestClient, request_body: dict[str, Any]) -> None:
+    body = assert_error(client.post("/api/chat", json=request_body), 400, "bad_request")
+    assert "question" in body["detail"] or "conversation_id" in body["detail"]
+
+
+def test_blank_question_and_non_json_body(client: TestClient) -> None:
+    assert_error(client.post("/api/chat", json={"question": "   \n "}), 400, "bad_request")
+    assert_error(
+        client.post("/api/chat", content=b"not json", headers={"content-type": "application/json"}),
+        400,
+        "bad_request",
+    )
+    assert_error(client.post("/api/chat", json=["question"]), 400, "bad_request")
+
+
+def test_an_unexpected_failure_is_the_same_shape_without_a_traceback(stack) -> None:
+    class BrokenComposer:
+        def compose(self, *args: Any) -> Any:
+            raise RuntimeError("secret internal state")
+
+    broken = type(stack.assistant)(
+        retriever=stack.assistant.retriever,
+        composer=BrokenComposer(),
+        audit_log=stack.assistant.audit_log,
+        conversations=stack.assistant.conversations,
+        policy=stack.assistant.policy,
+    )
+    client = TestClient(create_app(broken, stack.users, stack.sources), raise_server_exceptions=False)
+    response = client.post("/api/chat", json={"question": QUESTION}, headers={"x-request-id": "req-500"})
+    assert response.status_code == 500
+    body = response.json()
+    assert set(body) == ERROR_KEYS
+    assert body == {"ok": False, "error_code": "internal", "detail": "internal error", "request_id": "req-500"}
+    assert "secret internal state" not in response.text
+
+
+# --- request ids and the audit log ------------------------------------------------------------
+
+
+def test_request_id_is_echoed_and_generated(client: TestClient) -> None:
+    given = client.get("/healthz", headers={"x-request-id": "req-123"})
+    assert given.headers["x-request-id"] == "req-123"
+    generated = client.get("/healthz")
+    assert generated.headers["x-request-id"].startswith("r_")
+    assert generated.headers["x-request-id"] != client.get("/healthz").headers["x-request-id"]
+    error = client.post("/api/chat", json={}, headers={"x-request-id": "req-456"})
+    assert error.headers["x-request-id"] == "req-456"
+    assert error.json()["request_id"] == "req-456"
+
+
+def test_audit_log_gets_one_line_per_answer(client: TestClient, stack) -> None:
+    log = stack.audit_log_path
+    before = log.read_text("utf-8").splitlines() if log.exists() else []
+
+    answers = [
+        client.post("/api/chat", json={"question": QUESTION}, headers=bearer(INTERNAL_KEY)).json(),
+        client.post("/api/chat", json={"question": "What is the capital of France?"}).json(),
+    ]
+    client.post("/api/chat", json={}, headers=bearer(INTERNAL_KEY))  # rejected: not audited as an answer
+
+    text = log.read_text("utf-8")
+    rows = [json.loads(line) for line in text.splitlines()[len(before) :]]
+    assert len(rows) == 2
+    assert INTERNAL_KEY not in text
+    internal_row, anonymous_row = rows
+    assert internal_row["user"] == key_id(INTERNAL_KEY)
+    assert internal_row["clearance"] == Classification.INTERNAL.value
+    assert internal_row["question"] == QUESTION
+    assert internal_row["answer_id"] == answers[0]["answer_id"]
+    assert internal_row["sources"] == [citation["source_id"] for citation in answers[0]["citations"]]
+    assert PUBLIC_DOC in internal_row["sources"]
+    assert internal_row["timings_ms"]["total"] >= 0
+    assert anonymous_row["user"] == "anonymous"
+    assert anonymous_row["sources"] == [] and anonymous_row["confidence"] == "none"

@@ -1,0 +1,81 @@
+"""The bilingual glossary: English <-> Korean expansion, custom files, invalid files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import CityQAError, ErrorCode
+from assistant.glossary import Glossary
+
+
+@pytest.fixture(scope="module")
+def glossary() -> Glossary:
+    return Glossary.load()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Haeundae beach visitors", {"해운대", "해수욕장"}),
+        ("population of Suyeong-gu", {"수영구"}),
+        ("How do I file a data request?", {"제공신청"}),
+        ("해운대구 인구", {"Haeundae-gu", "Haeundae"}),
+        ("기장군 해수욕장", {"Gijang-gun", "beach"}),
+        ("공공데이터 제공신청 기한", {"public data", "request", "deadline"}),
+    ],
+)
+def test_expansion_adds_the_other_language(glossary: Glossary, text: str, expected: set[str]) -> None:
+    added = glossary.expansion(text)
+    assert expected <= set(added), added
+    expanded = glossary.expand(text)
+    assert expanded.startswith(text)
+    assert all(form in expanded for form in expected)
+
+
+def test_expansion_never_repeats_what_the_text_already_says(glossary: Glossary) -> None:
+    added = glossary.expansion("해운대 Haeundae")
+    assert "해운대" not in added and "Haeundae" not in added
+    assert "해운대구" in added
+
+
+def test_text_without_glossary_terms_is_unchanged(glossary: Glossary) -> None:
+    assert glossary.expansion("zebra quokka") == []
+    assert glossary.expand("zebra quokka") == "zebra quokka"
+
+
+def test_synonym_groups_bridge_languages(glossary: Glossary) -> None:
+    groups = glossary.synonym_groups(["haeundae", "quokka"])
+    assert "해운대" in groups[0]
+    assert groups[1] == {"quokka"}
+
+
+def test_custom_glossary_file_is_merged(tmp_path: Path) -> None:
+    custom = tmp_path / "city.yaml"
+    custom.write_text("terms:\n  - [까치다리, magpie bridge]\n", encoding="utf-8")
+    merged = Glossary.load(custom)
+    assert "까치다리" in merged.expansion("Where is the magpie bridge?")
+    assert "magpie bridge" in merged.expansion("까치다리 위치")
+    assert "해운대" in merged.expansion("Haeundae"), "the built-in glossary must still apply"
+    assert "까치다리" not in Glossary.load().expansion("Where is the magpie bridge?")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "terms: [[ok, fine], broken\n",  # YAML syntax
+        "words:\n  - [a, b]\n",  # no 'terms'
+        "terms:\n  - just a string\n",
+        "terms:\n  - [a, 3]\n",
+        "- [a, b]\n",
+    ],
+    ids=["yaml-syntax", "no-terms", "term-not-a-list", "form-not-a-string", "top-level-list"],
+)
+def test_invalid_glossary_file_is_invalid_config(tmp_path: Path, content: str) -> None:
+    custom = tmp_path / "bad.yaml"
+    custom.write_text(content, encoding="utf-8")
+    with pytest.raises(CityQAError) as raised:
+        Glossary.load(custom)
+    assert raised.value.code == ErrorCode.INVALID_CONFIG
+    assert "bad.yaml" in raised.value.detail
