@@ -14,9 +14,12 @@ from assistant.models import Citation, Passage, SourceKind
 from assistant.retrieval import QueryTerms
 from assistant.tokens import is_korean, search_tokens
 
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?。])\s+|\n+")
+_BLOCK_SPLIT = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*+•]\s|\d+[.)]\s|#|\|))")
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?。])\s+")
+_HEADING = re.compile(r"^\s*#{1,6}\s")
+_LIST_MARK = re.compile(r"^(?:[-*+•]|\d+[.)])\s+")
 _MIN_SENTENCE_CHARS = 15
-_MAX_SENTENCE_CHARS = 400
+_MAX_SENTENCE_CHARS = 320
 _SNIPPET_CHARS = 240
 
 
@@ -61,9 +64,26 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _sentences(text: str) -> list[str]:
-    pieces = (piece.strip(" -*#>\t") for piece in _SENTENCE_SPLIT.split(text))
-    return [piece for piece in pieces if len(piece) >= _MIN_SENTENCE_CHARS]
+def _sentences(text: str, heading: str = "") -> list[str]:
+    """Candidate sentences of a passage.
+
+    Source lines are often hard-wrapped (Markdown, PDF text), so lines are joined within a block
+    and split at sentence ends; each line is also a candidate on its own, because PDF tables and
+    short "Label: value" lines carry their facts per line. The section heading (already in the
+    locator) and joined runs too long to be one sentence are not candidates."""
+    candidates: list[str] = []
+    for block in _BLOCK_SPLIT.split(text):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if lines and (_HEADING.match(lines[0]) or lines[0] == heading):
+            lines = lines[1:]
+        lines = [_LIST_MARK.sub("", line).replace("**", "") for line in lines]
+        joined = " ".join(lines)
+        pieces = _SENTENCE_SPLIT.split(joined) + (lines if len(lines) > 1 else [])
+        for piece in pieces:
+            piece = piece.strip(" >\t|")
+            if _MIN_SENTENCE_CHARS <= len(piece) <= _MAX_SENTENCE_CHARS and piece not in candidates:
+                candidates.append(piece)
+    return candidates
 
 
 def _field(text: str, label: str) -> str | None:
@@ -74,8 +94,11 @@ def _field(text: str, label: str) -> str | None:
 class ExtractiveComposer:
     """Picks up to `max_passages` passages and the sentence of each that best covers the question."""
 
-    def __init__(self, max_passages: int = 3) -> None:
+    def __init__(self, max_passages: int = 3, min_sentence_coverage: float = 0.35) -> None:
         self.max_passages = max_passages
+        # A sentence that covers less of the question than this does not answer it, however
+        # relevant its passage looked as a whole (calibrated on the dev set).
+        self.min_sentence_coverage = min_sentence_coverage
 
     def compose(
         self, question: str, passages: list[Passage], terms: QueryTerms, statistics: StatisticsPart | None
@@ -108,11 +131,18 @@ class ExtractiveComposer:
         chunk = passage.chunk
         if chunk.kind == SourceKind.CATALOG:
             return self._catalog_sentence(passage, korean)
-        candidates = _sentences(chunk.text)
+        heading = chunk.locator.removeprefix("§ ").rpartition(" > ")[2]
+        candidates = _sentences(chunk.text, heading)
         if not candidates:
             return None
-        best = max(candidates, key=lambda sentence: terms.coverage(set(search_tokens(sentence))))
-        best = _shorten(best, _MAX_SENTENCE_CHARS)
+        # Best coverage first; among equals the shorter sentence, which says less beside the point.
+        scored = [
+            (terms.coverage(set(search_tokens(sentence))), -len(sentence), sentence)
+            for sentence in candidates
+        ]
+        coverage, _, best = max(scored)
+        if coverage < self.min_sentence_coverage:
+            return None
         if chunk.kind == SourceKind.TABLE:
             prefix = "통계표" if korean else "The table"
             return f"{prefix} “{chunk.title}”: {best}"

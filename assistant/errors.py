@@ -14,6 +14,7 @@ class ErrorCode(enum.StrEnum):
     UNAUTHORIZED = "unauthorized"
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
     SQL_REJECTED = "sql_rejected"
     SQL_FAILED = "sql_failed"
     SQL_TIMEOUT = "sql_timeout"
@@ -33,6 +34,7 @@ _HTTP_STATUS = {
     ErrorCode.UNAUTHORIZED: 401,
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.NOT_FOUND: 404,
+    ErrorCode.METHOD_NOT_ALLOWED: 405,
     ErrorCode.SQL_REJECTED: 422,
     ErrorCode.SQL_FAILED: 422,
     ErrorCode.SQL_TIMEOUT: 408,

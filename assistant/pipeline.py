@@ -14,7 +14,7 @@ from assistant.audit import AuditLog
 from assistant.citations import verify_citations
 from assistant.compose import AnswerComposer, StatisticsPart
 from assistant.conversations import ConversationStore
-from assistant.models import Answer, Passage, SourceKind, SqlResult, Suggestion, Turn, User
+from assistant.models import Answer, Confidence, Passage, SourceKind, SqlResult, Suggestion, Turn, User
 from assistant.retrieval import HybridRetriever, QueryTerms
 from assistant.tokens import is_korean, search_tokens
 
@@ -50,6 +50,8 @@ class AnswerPolicy:
     # ... and the document covers at least this share of that remainder.
     mixed_document_coverage: float = 0.6
     max_suggestions: int = 3
+    # Passages more than this below the best passage's relevance are left out of the answer.
+    relevance_margin: float = 0.15
 
 
 class Assistant:
@@ -86,9 +88,7 @@ class Assistant:
         candidates = self.retriever.retrieve_passages_for_user(search_question, user, self.policy.top_k * 2)
         terms = self.retriever.query_terms(search_question)
         timings["retrieve"] = _elapsed_ms(mark)
-        relevant = [
-            p for p in candidates[: self.policy.top_k] if p.relevance >= self.policy.relevance_threshold
-        ]
+        relevant = _answerable_passages(candidates[: self.policy.top_k], self.policy, question)
 
         answer = Answer(
             answer_id="a_" + uuid.uuid4().hex[:16],
@@ -99,7 +99,7 @@ class Assistant:
         )
         mark = time.perf_counter()
         if outcome is not None and outcome.part is not None:
-            documents = self._documents_beside_statistics(outcome.part, candidates, terms)
+            documents = self._documents_beside_statistics(outcome.part, user, terms)
             composition = self.composer.compose(question, documents, terms, outcome.part)
             answer.sql = outcome.sql
         elif outcome is not None and outcome.is_statistical:
@@ -137,20 +137,27 @@ class Assistant:
         return answer
 
     def _documents_beside_statistics(
-        self, part: StatisticsPart, candidates: list[Passage], terms: QueryTerms
+        self, part: StatisticsPart, user: User, terms: QueryTerms
     ) -> list[Passage]:
-        """The best document for what the question asks beyond the statistic, if it asks more."""
+        """The best document for what the question asks beyond the statistic, if it asks more.
+
+        The rest of the question is searched on its own: mixed with the statistic's words, the
+        table's own sources would crowd the document out."""
         index = self.retriever.keyword_index
         table_tokens: set[str] = set()
         for citation in part.citations:
             table_tokens |= index.tokens_of_source(citation.source_id)
         residual = terms.not_covered_by(table_tokens)
-        if not terms.total_weight or residual.total_weight / terms.total_weight < self.policy.mixed_residual_share:
+        if (
+            not terms.total_weight
+            or residual.total_weight / terms.total_weight < self.policy.mixed_residual_share
+        ):
             return []
-        for passage in candidates:
-            if passage.chunk.kind == SourceKind.DOCUMENT:
-                if residual.coverage(index.tokens_of(passage.chunk)) >= self.policy.mixed_document_coverage:
-                    return [passage]
+        rest = " ".join(residual.tokens)
+        for passage in self.retriever.retrieve_passages_for_user(rest, user, self.policy.top_k * 2):
+            covers = residual.coverage(index.tokens_of(passage.chunk)) >= self.policy.mixed_document_coverage
+            if passage.chunk.kind == SourceKind.DOCUMENT and covers:
+                return [passage]
         return []
 
     def _not_found(
@@ -181,9 +188,24 @@ class Assistant:
                 break
 
 
+def _answerable_passages(passages: list[Passage], policy: AnswerPolicy, question: str) -> list[Passage]:
+    """Passages good enough to answer from: above the threshold and close to the best one.
+
+    A passage far below the best adds a sentence about something else, which reads as noise and
+    cites a source the answer does not need. Among equally good passages, the question's language
+    comes first so an English question is answered in English when the corpus allows."""
+    usable = [p for p in passages if p.relevance >= policy.relevance_threshold]
+    if not usable:
+        return []
+    best = max(p.relevance for p in usable)
+    usable = [p for p in usable if p.relevance >= best - policy.relevance_margin]
+    korean = is_korean(question)
+    return sorted(usable, key=lambda p: (-round(p.relevance, 1), is_korean(p.chunk.text) != korean, -p.score))
+
+
 def _confidence(
     relevant: list[Passage], outcome: StatisticsOutcome | None, removed: list[int], uncited: int
-) -> str:
+) -> Confidence:
     if removed:
         return "low"
     if outcome is not None and outcome.part is not None:

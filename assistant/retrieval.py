@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from langchain_core.embeddings import Embeddings
 
@@ -27,6 +27,7 @@ class QueryTerms:
 
     groups: list[set[str]]
     weights: list[float]
+    tokens: list[str] = field(default_factory=list)
 
     def coverage(self, tokens: set[str]) -> float:
         total = sum(self.weights)
@@ -39,8 +40,14 @@ class QueryTerms:
 
     def not_covered_by(self, tokens: set[str]) -> QueryTerms:
         """The terms `tokens` leave uncovered (what a statistic's table does not speak to)."""
-        kept = [(g, w) for g, w in zip(self.groups, self.weights, strict=True) if not g & tokens]
-        return QueryTerms(groups=[g for g, _ in kept], weights=[w for _, w in kept])
+        kept = [
+            (g, w, t)
+            for g, w, t in zip(self.groups, self.weights, self.tokens, strict=True)
+            if not g & tokens
+        ]
+        return QueryTerms(
+            groups=[g for g, _, _ in kept], weights=[w for _, w, _ in kept], tokens=[t for *_, t in kept]
+        )
 
     @property
     def total_weight(self) -> float:
@@ -65,7 +72,7 @@ class HybridRetriever:
     def query_terms(self, question: str) -> QueryTerms:
         tokens = list(dict.fromkeys(search_tokens(question)))
         groups = self.glossary.synonym_groups(tokens)
-        return QueryTerms(groups=groups, weights=[self._idf(group) for group in groups])
+        return QueryTerms(groups=groups, weights=[self._idf(group) for group in groups], tokens=tokens)
 
     def _idf(self, group: set[str]) -> float:
         """Inverse document frequency of the group's most distinctive indexed form.

@@ -7,6 +7,7 @@ answer, so a table above the user's clearance can be neither queried nor named.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 
 from assistant.compose import StatisticsPart
@@ -24,7 +25,9 @@ logger = logging.getLogger(__name__)
 
 
 class TableStatisticsAnswerer:
-    def __init__(self, warehouse: DuckDBWarehouse, generator: SqlGenerator, timeout_ms: int, max_rows: int) -> None:
+    def __init__(
+        self, warehouse: DuckDBWarehouse, generator: SqlGenerator, timeout_ms: int, max_rows: int
+    ) -> None:
         self.warehouse = warehouse
         self.generator = generator
         self.timeout_ms = timeout_ms
@@ -55,11 +58,21 @@ class TableStatisticsAnswerer:
 
     def answer(self, question: str, user: User, history: list[Turn]) -> StatisticsOutcome:
         cards = self._load()
-        visible = {name: card for name, card in cards.items() if user.may_see(card.classification, card.departments)}
+        visible = {
+            name: card for name, card in cards.items() if user.may_see(card.classification, card.departments)
+        }
         if not visible:
             return StatisticsOutcome(is_statistical=False)
         layer = self._layer_for(visible)
         draft = self.generator.generate(question, layer, history)
+        if draft.sql is None:
+            # "What was X's population, and which department owns it?": the number may be in one
+            # clause while the other asks the documents.
+            for clause in _clauses(question)[1:]:
+                clause_draft = self.generator.generate(clause, layer, history)
+                if clause_draft.sql is not None:
+                    draft = clause_draft
+                    break
         if draft.sql is None:
             return StatisticsOutcome(is_statistical=draft.is_statistical, unmapped=list(draft.unmapped))
         allowed = {name: columns for name, columns in self.warehouse.tables().items() if name in visible}
@@ -69,17 +82,35 @@ class TableStatisticsAnswerer:
         except CityQAError as error:
             logger.warning("generated SQL failed: %s (%s)", error, draft.sql)
             return StatisticsOutcome(
-                is_statistical=True, slots=draft.slots, error=f"the generated SQL could not run: {error.detail}"
+                is_statistical=True,
+                slots=draft.slots,
+                error=f"the generated SQL could not run: {error.detail}",
             )
-        result = result.model_copy(update={"query": guarded.sql, "tables": guarded.tables, "dialect": "duckdb"})
+        result = result.model_copy(
+            update={"query": guarded.sql, "tables": guarded.tables, "dialect": "duckdb"}
+        )
         sentence = describe_result(draft, result, layer, "ko" if is_korean(question) else "en")
-        citations = [_table_citation(visible[name], n, guarded.sql) for n, name in enumerate(guarded.tables, 1)]
+        citations = [
+            _table_citation(visible[name], n, guarded.sql) for n, name in enumerate(guarded.tables, 1)
+        ]
         return StatisticsOutcome(
             is_statistical=True,
             part=StatisticsPart(sentence=sentence, citations=citations),
             sql=result,
             slots=draft.slots,
         )
+
+
+_CLAUSE_BREAK = re.compile(
+    r",?\s+and\s+(?=(?:which|what|who|how|where|when|is|are|does|do)\b)|\s*(?:이고|이며|인데|하고),\s*|[;?]\s+",
+    re.IGNORECASE,
+)
+
+
+def _clauses(question: str) -> list[str]:
+    """The question and, when it joins several asks, each of them."""
+    parts = [part.strip() for part in _CLAUSE_BREAK.split(question) if part and part.strip()]
+    return [question, *parts] if len(parts) > 1 else [question]
 
 
 def _table_citation(card: TableCard, n: int, sql: str) -> Citation:

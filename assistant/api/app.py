@@ -1,7 +1,11 @@
-"""The FastAPI application: chat, sources, health."""
+"""The FastAPI application: chat, sources, health.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: FastAPI resolves a route's annotations in the module's
+globals, so the closure-local `CurrentUser` dependency would become an unresolvable string and
+FastAPI would read `user` as a required query parameter.
+"""
 
+import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Annotated
@@ -10,12 +14,14 @@ from fastapi import Depends, FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from assistant.api.errors import install_error_handlers
+from assistant.api.errors import error_response, install_error_handlers
 from assistant.errors import CityQAError, ErrorCode
 from assistant.models import Answer, SourceKind, User
 from assistant.pipeline import Assistant
 from assistant.sources import SourceCatalog, SourceDetail, SourceSummary
 from assistant.users import UserDirectory
+
+logger = logging.getLogger(__name__)
 
 
 class ChatRequest(BaseModel):
@@ -44,7 +50,13 @@ def create_app(assistant: Assistant, users: UserDirectory, sources: SourceCatalo
     @app.middleware("http")
     async def _request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         request.state.request_id = request.headers.get("x-request-id") or "r_" + uuid.uuid4().hex[:16]
-        response = await call_next(request)
+        try:
+            response = await call_next(request)
+        except Exception:
+            # Answered here rather than by the app-wide handler, which runs outside this middleware
+            # and so would send the error without the x-request-id header.
+            logger.exception("unhandled error in request %s", request.state.request_id)
+            response = error_response(request, ErrorCode.INTERNAL, "internal error")
         response.headers["x-request-id"] = request.state.request_id
         return response
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,12 +19,20 @@ _STATUS_CODES = {
     401: ErrorCode.UNAUTHORIZED,
     403: ErrorCode.FORBIDDEN,
     404: ErrorCode.NOT_FOUND,
+    405: ErrorCode.METHOD_NOT_ALLOWED,
 }
 
 
-def error_response(request: Request, code: ErrorCode, detail: str, status: int | None = None) -> JSONResponse:
+def error_response(
+    request: Request,
+    code: ErrorCode,
+    detail: str,
+    status: int | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
     return JSONResponse(
         status_code=status or code.http_status,
+        headers=dict(headers) if headers else None,
         content={
             "ok": False,
             "error_code": code.value,
@@ -49,7 +58,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(error.status_code, ErrorCode.BAD_REQUEST)
-        return error_response(request, code, str(error.detail), status=error.status_code)
+        # Keep the exception's headers (a 405 must say which methods are allowed).
+        return error_response(
+            request, code, str(error.detail), status=error.status_code, headers=error.headers
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:

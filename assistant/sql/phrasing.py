@@ -213,10 +213,19 @@ def describe_slots_result(slots: QuerySlots, result: SqlResult, layer: SemanticL
     if op == "ratio":
         value = rows[0][-1]
         if not slots.group_by:
+            second = info.measures[slots.second_measure] if slots.second_measure else None
+            # The builder multiplies by 100 when both measures share a unit: a percentage.
+            shown = format_number(value) + ("%" if second is not None and second.unit == measure.unit else "")
+            if second is None:
+                return (
+                    f"{period} {scope}의 비율은 {shown}입니다."
+                    if ko
+                    else f"The ratio for {scope} {period} was {shown}."
+                )
             return (
-                f"{period} {scope}의 비율은 {format_number(value)}입니다."
+                f"{period} {scope}의 {second.label(lang)} 대비 {label} 비율은 {shown}입니다."
                 if ko
-                else f"The ratio for {scope} {period} was {format_number(value)}."
+                else f"For {scope} {period}, {label} relative to {second.label(lang)} was {shown}."
             )
     items = []
     for row in rows[:_MAX_LISTED]:

@@ -104,9 +104,9 @@ def test_chroma_filter_admits_exactly_what_may_see_admits(
     user = USERS[user_name]
     chunks = _chunks()
     expected = {chunk.chunk_id for chunk in chunks if user.may_see(chunk.classification, chunk.departments)}
-    assert expected == {
-        f"{kind.value}:{name}#0" for kind in SourceKind for name in VISIBLE[user_name]
-    }, "the hand-written table and may_see disagree"
+    assert expected == {f"{kind.value}:{name}#0" for kind in SourceKind for name in VISIBLE[user_name]}, (
+        "the hand-written table and may_see disagree"
+    )
 
     filtered = vector_store.get_chunks(where=chroma_filter_for_user(user))
     assert {chunk.chunk_id for chunk in filtered} == expected

@@ -77,8 +77,9 @@ class FixedTextComposer:
         return Composition(text=self.text, provided=provided)
 
 
-def test_an_answer_whose_only_citation_is_invalid_becomes_not_found(make_stack, corpus_dir,
-                                                                   corpus_ingester) -> None:
+def test_an_answer_whose_only_citation_is_invalid_becomes_not_found(
+    make_stack, corpus_dir, corpus_ingester
+) -> None:
     composer = FixedTextComposer("Decisions take 30 days [7].")
     stack = make_stack(composer=composer)
     corpus_ingester(stack, corpus_dir)
@@ -102,8 +103,9 @@ def test_korean_question_gets_korean_not_found(make_stack, corpus_dir, corpus_in
     assert answer.citations == []
 
 
-def test_one_invalid_and_one_valid_citation_is_low_confidence(make_stack, corpus_dir,
-                                                              corpus_ingester) -> None:
+def test_one_invalid_and_one_valid_citation_is_low_confidence(
+    make_stack, corpus_dir, corpus_ingester
+) -> None:
     composer = FixedTextComposer("The agency decides within 10 days [1]. It may take longer [7].")
     stack = make_stack(composer=composer)
     corpus_ingester(stack, corpus_dir)

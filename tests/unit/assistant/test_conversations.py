@@ -26,7 +26,9 @@ def stack(tmp_path_factory, stack_builder, corpus_writer, corpus_ingester):
 
 def test_a_follow_up_is_searched_with_the_previous_question(stack) -> None:
     alone = stack.assistant.answer(FOLLOW_UP, ALICE)
-    assert alone.answer == NOT_FOUND_EN, "the follow-up alone must not be answerable for this test to mean anything"
+    assert alone.answer == NOT_FOUND_EN, (
+        "the follow-up alone must not be answerable for this test to mean anything"
+    )
 
     first = stack.assistant.answer(FIRST, ALICE)
     assert PROCEDURE in {citation.source_id for citation in first.citations}
@@ -54,8 +56,9 @@ def test_another_user_cannot_continue_someones_conversation(stack) -> None:
 def test_a_new_conversation_gets_an_id_and_continues_with_it(stack) -> None:
     first = stack.assistant.answer(FIRST, BOB)
     assert first.conversation_id
-    second = stack.assistant.answer("Is an extension allowed for the public data request?", BOB,
-                                    first.conversation_id)
+    second = stack.assistant.answer(
+        "Is an extension allowed for the public data request?", BOB, first.conversation_id
+    )
     assert second.conversation_id == first.conversation_id
     _, turns = stack.assistant.conversations.history(first.conversation_id, BOB.key_id)
     assert len(turns) == 2

@@ -148,7 +148,7 @@ def test_bad_files_are_each_listed_with_a_reason_and_good_files_are_indexed(
         "corrupt.pdf": b"%PDF-1.7\n this is not really a pdf \x00\x01\x02",
         "undecodable.txt": b"\xef\xbb\xbfvalid start \xff\xfe\xfa invalid utf-8",
         "strange.xyz": b"some content",
-        "not_a_catalog.csv": "name,value\nalpha,1\nbeta,2\n".encode(),
+        "not_a_catalog.csv": b"name,value\nalpha,1\nbeta,2\n",
     }
     for name, data in files.items():
         (bad / name).write_bytes(data)
