@@ -17,8 +17,29 @@ class AuditLog:
         self._lock = threading.Lock()
 
     def record(self, user: User, answer: Answer) -> None:
-        row = {
+        self._append(self._answer_row(user, answer))
+
+    def record_sql(self, user: User, sql: str, outcome: str, milliseconds: float) -> None:
+        """A statement an official ran directly (POST /api/sql), refused or not."""
+        self._append(
+            {
+                "at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+                "kind": "sql",
+                "user": user.key_id,
+                "user_name": user.name,
+                "department": user.department,
+                "clearance": user.clearance.value,
+                "sql": sql,
+                "outcome": outcome,
+                "timings_ms": {"total": round(milliseconds, 1)},
+            }
+        )
+
+    @staticmethod
+    def _answer_row(user: User, answer: Answer) -> dict[str, object]:
+        return {
             "at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "kind": "answer",
             "answer_id": answer.answer_id,
             "conversation_id": answer.conversation_id,
             "user": user.key_id,
@@ -32,6 +53,8 @@ class AuditLog:
             "prompt": answer.prompt,
             "timings_ms": answer.timings_ms,
         }
+
+    def _append(self, row: dict[str, object]) -> None:
         line = json.dumps(row, ensure_ascii=False) + "\n"
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)

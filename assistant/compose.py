@@ -78,8 +78,10 @@ def _sentences(text: str, heading: str = "") -> list[str]:
             lines = lines[1:]
         lines = [_LIST_MARK.sub("", line).replace("**", "") for line in lines]
         joined = " ".join(lines)
-        pieces = _SENTENCE_SPLIT.split(joined) + (lines if len(lines) > 1 else [])
-        for piece in pieces:
+        # A line stands alone only when no sentence ends inside it: a table row or a "Label: value"
+        # line, not a hard-wrapped piece of prose that straddles two sentences.
+        rows = [line for line in lines if not _SENTENCE_SPLIT.search(line)] if len(lines) > 1 else []
+        for piece in [*_SENTENCE_SPLIT.split(joined), *rows]:
             piece = piece.strip(" >\t|")
             if _MIN_SENTENCE_CHARS <= len(piece) <= _MAX_SENTENCE_CHARS and piece not in candidates:
                 candidates.append(piece)

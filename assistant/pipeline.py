@@ -14,6 +14,7 @@ from assistant.audit import AuditLog
 from assistant.citations import verify_citations
 from assistant.compose import AnswerComposer, StatisticsPart
 from assistant.conversations import ConversationStore
+from assistant.errors import CityQAError, ErrorCode
 from assistant.models import Answer, Confidence, Passage, SourceKind, SqlResult, Suggestion, Turn, User
 from assistant.retrieval import HybridRetriever, QueryTerms
 from assistant.tokens import is_korean, search_tokens
@@ -33,10 +34,14 @@ class StatisticsOutcome:
     slots: dict[str, object] = field(default_factory=dict)
     unmapped: list[str] = field(default_factory=list)
     error: str | None = None
+    # When the statistic answered one clause of a longer question, the rest of it (for documents).
+    remainder: str | None = None
 
 
 class StatisticsAnswerer(Protocol):
     def answer(self, question: str, user: User, history: list[Turn]) -> StatisticsOutcome: ...
+
+    def run_user_sql(self, sql: str, user: User) -> SqlResult: ...
 
 
 @dataclass
@@ -99,7 +104,7 @@ class Assistant:
         )
         mark = time.perf_counter()
         if outcome is not None and outcome.part is not None:
-            documents = self._documents_beside_statistics(outcome.part, user, terms)
+            documents = self._documents_beside_statistics(outcome, user, terms)
             composition = self.composer.compose(question, documents, terms, outcome.part)
             answer.sql = outcome.sql
         elif outcome is not None and outcome.is_statistical:
@@ -136,26 +141,44 @@ class Assistant:
         self.audit_log.record(user, answer)
         return answer
 
+    def run_sql(self, sql: str, user: User) -> SqlResult:
+        """Run an official's own SQL through the same guard and read-only warehouse; audited."""
+        started = time.perf_counter()
+        if self.statistics is None:
+            raise CityQAError(ErrorCode.NOT_FOUND, "no statistics warehouse is configured")
+        try:
+            result = self.statistics.run_user_sql(sql, user)
+        except CityQAError as error:
+            self.audit_log.record_sql(user, sql, f"{error.code.value}: {error.detail}", _elapsed_ms(started))
+            raise
+        self.audit_log.record_sql(user, sql, f"ok: {result.row_count} row(s)", _elapsed_ms(started))
+        return result
+
     def _documents_beside_statistics(
-        self, part: StatisticsPart, user: User, terms: QueryTerms
+        self, outcome: StatisticsOutcome, user: User, terms: QueryTerms
     ) -> list[Passage]:
         """The best document for what the question asks beyond the statistic, if it asks more.
 
-        The rest of the question is searched on its own: mixed with the statistic's words, the
-        table's own sources would crowd the document out."""
+        That rest is searched on its own: mixed with the statistic's words, the table's own sources
+        would crowd the document out. It is the other clause when the statistic came from one
+        clause, else the question's terms that the tables do not speak to."""
         index = self.retriever.keyword_index
-        table_tokens: set[str] = set()
-        for citation in part.citations:
-            table_tokens |= index.tokens_of_source(citation.source_id)
-        residual = terms.not_covered_by(table_tokens)
-        if (
-            not terms.total_weight
-            or residual.total_weight / terms.total_weight < self.policy.mixed_residual_share
-        ):
-            return []
-        rest = " ".join(residual.tokens)
-        for passage in self.retriever.retrieve_passages_for_user(rest, user, self.policy.top_k * 2):
-            covers = residual.coverage(index.tokens_of(passage.chunk)) >= self.policy.mixed_document_coverage
+        if outcome.remainder:
+            rest = outcome.remainder
+            wanted = self.retriever.query_terms(rest)
+        else:
+            table_tokens: set[str] = set()
+            for citation in outcome.part.citations if outcome.part else []:
+                table_tokens |= index.tokens_of_source(citation.source_id)
+            wanted = terms.not_covered_by(table_tokens)
+            if (
+                not terms.total_weight
+                or wanted.total_weight / terms.total_weight < self.policy.mixed_residual_share
+            ):
+                return []
+            rest = " ".join(wanted.tokens)
+        for passage in self.retriever.retrieve_passages_for_user(rest, user, self.retriever.candidate_k):
+            covers = wanted.coverage(index.tokens_of(passage.chunk)) >= self.policy.mixed_document_coverage
             if passage.chunk.kind == SourceKind.DOCUMENT and covers:
                 return [passage]
         return []

@@ -12,7 +12,7 @@ import threading
 
 from assistant.compose import StatisticsPart
 from assistant.errors import CityQAError
-from assistant.models import Citation, SourceKind, Turn, User
+from assistant.models import Citation, SourceKind, SqlResult, Turn, User
 from assistant.pipeline import StatisticsOutcome
 from assistant.sql.cards import TableCard
 from assistant.sql.generator import SqlGenerator, describe_result
@@ -56,6 +56,22 @@ class TableStatisticsAnswerer:
                 self._layers[key] = SemanticLayer.build(visible.values(), values)
             return self._layers[key]
 
+    def visible_tables(self, user: User) -> dict[str, list[str]]:
+        """The curated tables (with columns) this user may query."""
+        cards = self._load()
+        return {
+            name: columns
+            for name, columns in self.warehouse.tables().items()
+            if name in cards and user.may_see(cards[name].classification, cards[name].departments)
+        }
+
+    def run_user_sql(self, sql: str, user: User) -> SqlResult:
+        """Run SQL an official wrote or edited (e.g. the shown SQL, changed): the same guard and
+        read-only execution as generated SQL, over the tables this user may see."""
+        guarded = guard_sql(sql, self.visible_tables(user), max_limit=self.max_rows)
+        result = self.warehouse.run_readonly(guarded.sql, self.timeout_ms, self.max_rows)
+        return result.model_copy(update={"query": guarded.sql, "tables": guarded.tables, "dialect": "duckdb"})
+
     def answer(self, question: str, user: User, history: list[Turn]) -> StatisticsOutcome:
         cards = self._load()
         visible = {
@@ -65,17 +81,20 @@ class TableStatisticsAnswerer:
             return StatisticsOutcome(is_statistical=False)
         layer = self._layer_for(visible)
         draft = self.generator.generate(question, layer, history)
+        remainder = None
         if draft.sql is None:
             # "What was X's population, and which department owns it?": the number may be in one
             # clause while the other asks the documents.
-            for clause in _clauses(question)[1:]:
+            clauses = _clauses(question)[1:]
+            for position, clause in enumerate(clauses):
                 clause_draft = self.generator.generate(clause, layer, history)
                 if clause_draft.sql is not None:
                     draft = clause_draft
+                    remainder = " ".join(clauses[:position] + clauses[position + 1 :]) or None
                     break
         if draft.sql is None:
             return StatisticsOutcome(is_statistical=draft.is_statistical, unmapped=list(draft.unmapped))
-        allowed = {name: columns for name, columns in self.warehouse.tables().items() if name in visible}
+        allowed = self.visible_tables(user)
         try:
             guarded = guard_sql(draft.sql, allowed, max_limit=self.max_rows)
             result = self.warehouse.run_readonly(guarded.sql, self.timeout_ms, self.max_rows)
@@ -98,6 +117,7 @@ class TableStatisticsAnswerer:
             part=StatisticsPart(sentence=sentence, citations=citations),
             sql=result,
             slots=draft.slots,
+            remainder=remainder,
         )
 
 

@@ -29,7 +29,9 @@ from assistant.glossary import Glossary  # noqa: E402
 from assistant.pipeline import AnswerPolicy, Assistant  # noqa: E402
 from assistant.retrieval import HybridRetriever  # noqa: E402
 from assistant.sources import SourceCatalog  # noqa: E402
-from assistant.sql.warehouse import DuckDBWarehouse  # noqa: E402
+from assistant.sql.generator import SemanticParserGenerator
+from assistant.sql.warehouse import DuckDBWarehouse
+from assistant.statistics import TableStatisticsAnswerer  # noqa: E402
 from assistant.stores.keyword_index import BM25KeywordIndex  # noqa: E402
 from assistant.stores.vector_store import ChromaVectorStore, chroma_client  # noqa: E402
 from assistant.users import UserDirectory  # noqa: E402
@@ -104,7 +106,9 @@ def build_stack(
         audit_log=AuditLog(home / "audit.jsonl"),
         conversations=ConversationStore(),
         policy=policy or AnswerPolicy(),
-        statistics=None,
+        statistics=TableStatisticsAnswerer(
+            warehouse, SemanticParserGenerator(), timeout_ms=2000, max_rows=200
+        ),
     )
     return CityQAStack(
         home=home,

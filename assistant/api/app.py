@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from assistant.api.errors import error_response, install_error_handlers
 from assistant.errors import CityQAError, ErrorCode
-from assistant.models import Answer, SourceKind, User
+from assistant.models import Answer, SourceKind, SqlResult, User
 from assistant.pipeline import Assistant
 from assistant.sources import SourceCatalog, SourceDetail, SourceSummary
 from assistant.users import UserDirectory
@@ -27,6 +27,10 @@ logger = logging.getLogger(__name__)
 class ChatRequest(BaseModel):
     question: str = Field(min_length=1, max_length=2000)
     conversation_id: str | None = Field(None, max_length=64)
+
+
+class SqlRequest(BaseModel):
+    sql: str = Field(min_length=1, max_length=10_000)
 
 
 class Health(BaseModel):
@@ -74,6 +78,11 @@ def create_app(assistant: Assistant, users: UserDirectory, sources: SourceCatalo
         if not body.question.strip():
             raise CityQAError(ErrorCode.BAD_REQUEST, "question: must not be blank")
         return await run_in_threadpool(assistant.answer, body.question, user, body.conversation_id)
+
+    @app.post("/api/sql", response_model=SqlResult)
+    async def run_sql(body: SqlRequest, user: CurrentUser) -> SqlResult:
+        """Re-run (possibly edited) SQL: guarded and read-only, over the tables the caller may see."""
+        return await run_in_threadpool(assistant.run_sql, body.sql, user)
 
     @app.get("/api/sources", response_model=list[SourceSummary])
     def list_sources(user: CurrentUser, kind: SourceKind | None = None) -> list[SourceSummary]:

@@ -4,6 +4,7 @@ request ids and the audit log."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +17,9 @@ from assistant.api.app import create_app
 from assistant.models import Classification
 from assistant.sources import SourceCatalog
 from assistant.users import key_id
+from ingestion.loaders import SourceDefaults
 
+DEMO_TABLES = Path(__file__).resolve().parents[3] / "data" / "demo" / "tables"
 QUESTION = "How many days does the agency have to decide on a public data request?"
 PUBLIC_DOC = "doc:request_procedure.md"
 INTERNAL_DOC = "doc:internal_review.md"
@@ -33,6 +36,9 @@ def stack(tmp_path_factory, stack_builder, corpus_writer, corpus_ingester):
     home = tmp_path_factory.mktemp("api")
     built = stack_builder(home / "home")
     corpus_ingester(built, corpus_writer(home / "corpus"))
+    # One real curated table (card + CSV) so /api/sql has something to query.
+    report = built.ingestor.ingest([DEMO_TABLES / "district_land_area.yaml"], SourceDefaults())
+    assert report.failed == [], report.failed
     yield built
     built.warehouse.close()
 
@@ -196,6 +202,7 @@ def test_healthz(client: TestClient, stack) -> None:
 ROUTE_REQUESTS = {
     "/healthz": ("GET", "/healthz", None),
     "/api/chat": ("POST", "/api/chat", {"question": QUESTION}),
+    "/api/sql": ("POST", "/api/sql", {"sql": "SELECT district, land_area_km2 FROM district_land_area"}),
     "/api/sources": ("GET", "/api/sources", None),
     "/api/sources/{source_id:path}": ("GET", f"/api/sources/{PUBLIC_DOC}", None),
     "/openapi.json": ("GET", "/openapi.json", None),
@@ -203,7 +210,7 @@ ROUTE_REQUESTS = {
     "/docs/oauth2-redirect": ("GET", "/docs/oauth2-redirect", None),
     "/redoc": ("GET", "/redoc", None),
 }
-AUTHENTICATED = {"/api/chat", "/api/sources", "/api/sources/{source_id:path}"}
+AUTHENTICATED = {"/api/chat", "/api/sql", "/api/sources", "/api/sources/{source_id:path}"}
 ALL_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -363,3 +370,31 @@ def test_audit_log_gets_one_line_per_answer(client: TestClient, stack) -> None:
     assert internal_row["timings_ms"]["total"] >= 0
     assert anonymous_row["user"] == "anonymous"
     assert anonymous_row["sources"] == [] and anonymous_row["confidence"] == "none"
+
+
+# --- running SQL directly ---------------------------------------------------------------------
+
+
+def test_sql_route_returns_the_guarded_query_and_rows(client: TestClient) -> None:
+    response = client.post("/api/sql", json={"sql": "SELECT district, land_area_km2 FROM district_land_area"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["query"].endswith("LIMIT 200")
+    assert body["tables"] == ["district_land_area"]
+    assert body["columns"] == ["district", "land_area_km2"]
+    assert body["row_count"] == 16 and len(body["rows"]) == 16
+
+
+def test_sql_route_refuses_writes_with_the_error_shape_and_audits_them(client: TestClient, stack) -> None:
+    body = assert_error(
+        client.post("/api/sql", json={"sql": "DROP TABLE district_land_area"}), 422, "sql_rejected"
+    )
+    assert (
+        "district_land_area" in client.post("/api/sql", json={"sql": "SELECT * FROM district_land_area"}).text
+    )
+    rows = [json.loads(line) for line in stack.audit_log_path.read_text(encoding="utf-8").splitlines()]
+    refused = [
+        row for row in rows if row.get("kind") == "sql" and row["sql"] == "DROP TABLE district_land_area"
+    ]
+    assert refused and refused[-1]["outcome"].startswith("sql_rejected")
+    assert body["detail"]
