@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from assistant.config import Settings
-from assistant.errors import CityQAError
+from assistant.errors import CityQAError, ErrorCode
 from assistant.models import Classification
 
 app = typer.Typer(
@@ -62,21 +62,58 @@ def ingest(
     ),
     department: Annotated[list[str] | None, typer.Option(help="Owning department (repeatable).")] = None,
     prune: Annotated[bool, typer.Option(help="Remove sources whose files no longer exist.")] = False,
+    card: Annotated[
+        Path | None,
+        typer.Option(
+            "--card",
+            help="Table card (YAML) of the one CSV/XLSX data file given; the given file wins over the "
+            "card's `file`.",
+        ),
+    ] = None,
+    draft_card: Annotated[
+        bool,
+        typer.Option(
+            "--draft-card",
+            help="Draft a card for each CSV/XLSX file given that has none (written beside it as "
+            "<name>.card.yaml, needs_review: true); the table is loaded and marked as a draft.",
+        ),
+    ] = False,
 ) -> None:
-    """Index catalogs, documents and statistics tables (idempotent: unchanged files are skipped)."""
-    from ingestion.factory import build_ingestor
+    """Index catalogs, documents and statistics tables (idempotent: unchanged files are skipped).
+
+    A statistics table needs a table card: beside it in a folder, given with --card, or drafted from the
+    data with --draft-card for the official to review."""
     from ingestion.loaders import SourceDefaults
+    from ingestion.tables import check_card_arguments, is_table_data
+
+    if card is not None:
+        if draft_card:
+            raise CityQAError(ErrorCode.BAD_REQUEST, "use either --card or --draft-card, not both")
+        check_card_arguments(paths, card)
+    from ingestion.factory import build_ingestor
 
     settings = _settings()
     report = build_ingestor(settings).ingest(
-        paths, SourceDefaults(classification=classification, departments=department or []), prune=prune
+        paths,
+        SourceDefaults(classification=classification, departments=department or []),
+        prune=prune,
+        card=card,
+        draft_cards=draft_card,
     )
     console.print(
         f"indexed {len(report.indexed)} file(s) ({report.chunks_indexed} chunks), "
         f"unchanged {len(report.unchanged)}, failed {len(report.failed)}, removed {len(report.removed)}"
     )
+    for data_path, card_path in report.drafted:
+        console.print(
+            f"  [yellow]drafted card[/yellow] for {data_path}: review {card_path} (needs_review)",
+            highlight=False,
+        )
     for path, reason in report.failed:
         console.print(f"  [red]failed[/red] {path}: {reason}", highlight=False)
+        not_loadable = "not a dataset catalog" in reason or "unsupported file type" in reason
+        if card is None and not draft_card and is_table_data(Path(path)) and not_loadable:
+            console.print("    a statistics table? pass --card CARD.yaml or --draft-card", highlight=False)
     if report.failed:
         raise typer.Exit(2)
 

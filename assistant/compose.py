@@ -17,6 +17,13 @@ from assistant.tokens import is_korean, search_tokens
 _BLOCK_SPLIT = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*+•]\s|\d+[.)]\s|#|\|))")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?。])\s+")
 _HEADING = re.compile(r"^\s*#{1,6}\s")
+_ASKS_FOR_NUMBER = re.compile(
+    r"\b(how (many|much|long|soon|often)|when|within|what (number|percentage|share)|phone|deadline)\b"
+    r"|몇|며칠|얼마|언제|기한|이내|전화",
+    re.IGNORECASE,
+)
+_DIGIT = re.compile(r"\d")
+_NUMBER_BONUS = 0.15
 _LIST_MARK = re.compile(r"^(?:[-*+•]|\d+[.)])\s+")
 _MIN_SENTENCE_CHARS = 15
 _MAX_SENTENCE_CHARS = 320
@@ -105,7 +112,6 @@ class ExtractiveComposer:
     def compose(
         self, question: str, passages: list[Passage], terms: QueryTerms, statistics: StatisticsPart | None
     ) -> Composition:
-        korean = is_korean(question)
         composition = Composition(text="")
         sentences: list[str] = []
         if statistics is not None:
@@ -119,7 +125,7 @@ class ExtractiveComposer:
                 break
             if passage.chunk.source_id in used_sources:
                 continue
-            sentence = self._sentence_for(passage, terms, korean)
+            sentence = self._sentence_for(passage, terms, question)
             if sentence is None:
                 continue
             n = len(composition.provided) + 1
@@ -129,20 +135,24 @@ class ExtractiveComposer:
         composition.text = " ".join(sentences)
         return composition
 
-    def _sentence_for(self, passage: Passage, terms: QueryTerms, korean: bool) -> str | None:
+    def _sentence_for(self, passage: Passage, terms: QueryTerms, question: str) -> str | None:
         chunk = passage.chunk
+        korean = is_korean(question)
         if chunk.kind == SourceKind.CATALOG:
             return self._catalog_sentence(passage, korean)
         heading = chunk.locator.removeprefix("§ ").rpartition(" > ")[2]
         candidates = _sentences(chunk.text, heading)
         if not candidates:
             return None
-        # Best coverage first; among equals the shorter sentence, which says less beside the point.
-        scored = [
-            (terms.coverage(set(search_tokens(sentence))), -len(sentence), sentence)
-            for sentence in candidates
-        ]
-        coverage, _, best = max(scored)
+        # Best coverage first (a sentence with a number wins a question that asks for one); among
+        # equals the shorter sentence, which says less beside the point.
+        wants_number = bool(_ASKS_FOR_NUMBER.search(question))
+        scored = []
+        for sentence in candidates:
+            coverage = terms.coverage(set(search_tokens(sentence)))
+            bonus = _NUMBER_BONUS if wants_number and _DIGIT.search(sentence) else 0.0
+            scored.append((coverage + bonus, coverage, -len(sentence), sentence))
+        _, coverage, _, best = max(scored)
         if coverage < self.min_sentence_coverage:
             return None
         if chunk.kind == SourceKind.TABLE:

@@ -99,11 +99,11 @@ class TableStatisticsAnswerer:
             guarded = guard_sql(draft.sql, allowed, max_limit=self.max_rows)
             result = self.warehouse.run_readonly(guarded.sql, self.timeout_ms, self.max_rows)
         except CityQAError as error:
+            # The detail may name a table this user may not see (a join the layer proposed), so it
+            # goes to the log only; the user learns that the statistic could not be computed.
             logger.warning("generated SQL failed: %s (%s)", error, draft.sql)
             return StatisticsOutcome(
-                is_statistical=True,
-                slots=draft.slots,
-                error=f"the generated SQL could not run: {error.detail}",
+                is_statistical=True, slots=draft.slots, error="the statistic could not be computed safely"
             )
         result = result.model_copy(
             update={"query": guarded.sql, "tables": guarded.tables, "dialect": "duckdb"}

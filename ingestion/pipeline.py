@@ -2,6 +2,13 @@
 
 Every file ends in exactly one bucket of the report: indexed, unchanged or failed (with a reason).
 A failure never stops the run, and re-running is idempotent.
+
+Statistics tables come with a table card: found in their folder, given explicitly (`card=`, for one
+data file; the given data file wins over the card's `file`), or, with `draft_cards=True`, drafted
+from the data for each CSV/XLSX file given by path that has none. A drafted card is written beside
+the data as `<stem>.card.yaml` (an existing one is used, never overwritten), flagged `needs_review`,
+listed in `IngestReport.drafted`, and from then on is an ordinary card: the manifest entry is the
+card's, so re-running reports the table unchanged.
 """
 
 from __future__ import annotations
@@ -9,21 +16,38 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
+import pandas as pd
 from langchain_core.embeddings import Embeddings
 from rich.progress import Progress
 
 from assistant.errors import CityQAError, ErrorCode
 from assistant.glossary import Glossary
 from assistant.models import Chunk, LoadedSource
+from assistant.sql.cards import TableCard
 from assistant.sql.warehouse import DuckDBWarehouse
 from assistant.stores.keyword_index import BM25KeywordIndex
 from assistant.stores.vector_store import ChromaVectorStore
+from ingestion.card_draft import draft_card, table_name_for, write_card
 from ingestion.chunking import chunk_source
 from ingestion.loaders import SourceDefaults, load_file
 from ingestion.manifest import Manifest, content_hash, file_key
-from ingestion.tables import data_file_of, is_table_card, load_card, read_table_data, table_source
+from ingestion.tables import (
+    check_card_arguments,
+    data_file_of,
+    drafted_card_path,
+    find_card_for,
+    frame_for_card,
+    is_catalog_frame,
+    is_table_card,
+    is_table_data,
+    load_card,
+    load_card_for_data,
+    read_table_data,
+    table_source,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +61,8 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    # (data file, card drafted for it and written beside it for review)
+    drafted: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def chunks_indexed(self) -> int:
@@ -88,19 +114,38 @@ class Ingestor:
         self.stores = stores
         self.policy = policy
 
-    def ingest(self, paths: list[Path], defaults: SourceDefaults, prune: bool = False) -> IngestReport:
+    def ingest(
+        self,
+        paths: list[Path],
+        defaults: SourceDefaults,
+        prune: bool = False,
+        *,
+        card: Path | None = None,
+        draft_cards: bool = False,
+    ) -> IngestReport:
+        """Index `paths`; `card` is the table card of the one data file given (BAD_REQUEST otherwise);
+        `draft_cards` drafts a card for each CSV/XLSX file given by path that has no card."""
+        if card is not None:
+            check_card_arguments(paths, card)
         report = IngestReport()
         manifest = Manifest.load(self.stores.manifest_path)
         for missing in [path for path in paths if not path.exists()]:
             report.failed.append((str(missing), "no such file or folder"))
         files = list(discover_files([path for path in paths if path.exists()]))
+        given_files = {path.resolve() for path in paths if path.is_file()}
         changed = False
         with Progress(transient=True, disable=not _is_terminal()) as progress:
             task = progress.add_task("Ingesting", total=len(files))
             for path, root in files:
                 progress.update(task, description=f"Ingesting {path.name}")
                 try:
-                    changed |= self._ingest_file(path, root, defaults, manifest, report)
+                    if card is not None:
+                        table_card = load_card_for_data(card, path)
+                        changed |= self._ingest_table(card, table_card, path, str(path), manifest, report)
+                    elif draft_cards and is_table_data(path) and path.resolve() in given_files:
+                        changed |= self._ingest_drafting_card(path, root, defaults, manifest, report)
+                    else:
+                        changed |= self._ingest_file(path, root, defaults, manifest, report)
                 except CityQAError as error:
                     report.failed.append((str(path), error.detail))
                 except Exception as error:  # one bad file must not stop the run; the reason is kept
@@ -117,29 +162,82 @@ class Ingestor:
     def _ingest_file(
         self, path: Path, root: Path, defaults: SourceDefaults, manifest: Manifest, report: IngestReport
     ) -> bool:
-        key = file_key(path)
-        frame = None
         if is_table_card(path):
             card = load_card(path)
-            data_path = data_file_of(card, path)
-            digest = content_hash(path.read_bytes(), _bytes_or_empty(data_path))
-            if _unchanged(manifest, key, digest):
-                report.unchanged.append(str(path))
-                return False
+            return self._ingest_table(path, card, data_file_of(card, path), str(path), manifest, report, root)
+        key = file_key(path)
+        sidecar = path.with_name(path.name + ".meta.yaml")
+        digest = content_hash(
+            path.read_bytes(), _bytes_or_empty(sidecar), defaults.model_dump_json().encode("utf-8")
+        )
+        if _unchanged(manifest, key, digest):
+            report.unchanged.append(str(path))
+            return False
+        loaded = load_file(path, root, defaults)
+        kind = loaded[0].source.kind.value if loaded else "document"
+        chunk_count = self._replace_sources(key, digest, loaded, kind, None, None, manifest)
+        report.indexed.append((str(path), chunk_count))
+        return True
+
+    def _ingest_drafting_card(
+        self, data_path: Path, root: Path, defaults: SourceDefaults, manifest: Manifest, report: IngestReport
+    ) -> bool:
+        """A data file given by path: its card if it has one, else a catalog if it is one, else a
+        drafted card written beside it for review."""
+        card_path = find_card_for(data_path)
+        if card_path is None:
             frame = read_table_data(data_path)
-            loaded = [table_source(card, _origin(path, root))]
-            kind = "table"
-        else:
-            sidecar = path.with_name(path.name + ".meta.yaml")
-            digest = content_hash(
-                path.read_bytes(), _bytes_or_empty(sidecar), defaults.model_dump_json().encode("utf-8")
+            if data_path.suffix.lower() == ".csv" and is_catalog_frame(frame):
+                return self._ingest_file(data_path, root, defaults, manifest, report)
+            modified = datetime.fromtimestamp(data_path.stat().st_mtime).date().isoformat()
+            drafted = draft_card(
+                frame,
+                table_name_for(data_path.stem),
+                data_path.name,
+                as_of=modified,
+                classification=defaults.classification,
+                departments=defaults.departments,
             )
-            if _unchanged(manifest, key, digest):
-                report.unchanged.append(str(path))
-                return False
-            loaded = load_file(path, root, defaults)
-            kind = loaded[0].source.kind.value if loaded else "document"
-            card = None
+            card_path = drafted_card_path(data_path)
+            write_card(drafted, card_path)
+            report.drafted.append((str(data_path), str(card_path)))
+        card = load_card_for_data(card_path, data_path)
+        return self._ingest_table(card_path, card, data_path, str(data_path), manifest, report)
+
+    def _ingest_table(
+        self,
+        card_path: Path,
+        card: TableCard,
+        data_path: Path,
+        reported_as: str,
+        manifest: Manifest,
+        report: IngestReport,
+        root: Path | None = None,
+    ) -> bool:
+        """Index a card as a `table:<name>` source and load its data; the manifest entry is the card's."""
+        key = file_key(card_path)
+        digest = content_hash(card_path.read_bytes(), _bytes_or_empty(data_path))
+        if _unchanged(manifest, key, digest):
+            report.unchanged.append(reported_as)
+            return False
+        frame = frame_for_card(card, read_table_data(data_path))
+        origin = _origin(card_path, root if root is not None else card_path.parent)
+        loaded = [table_source(card, origin)]
+        chunk_count = self._replace_sources(key, digest, loaded, "table", card, frame, manifest)
+        report.indexed.append((reported_as, chunk_count))
+        return True
+
+    def _replace_sources(
+        self,
+        key: str,
+        digest: str,
+        loaded: list[LoadedSource],
+        kind: str,
+        card: TableCard | None,
+        frame: pd.DataFrame | None,
+        manifest: Manifest,
+    ) -> int:
+        """Replace the file's old sources (and table) with `loaded`; returns the number of chunks."""
         self._check_no_duplicates(loaded, key, manifest)
         chunks = self._chunks(loaded)
         vectors = self._embed(chunks)
@@ -155,8 +253,7 @@ class Ingestor:
         self.stores.vector_store.add_chunks(chunks, vectors)
         self.stores.keyword_index.add(chunks)
         manifest.record(key, digest, new_ids, kind, len(chunks))
-        report.indexed.append((str(path), len(chunks)))
-        return True
+        return len(chunks)
 
     def _chunks(self, loaded: list[LoadedSource]) -> list[Chunk]:
         chunks: list[Chunk] = []

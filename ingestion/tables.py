@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from assistant.errors import CityQAError, ErrorCode
 from assistant.models import LoadedSource, Section, Source, SourceKind
@@ -32,6 +34,89 @@ def data_file_of(card: TableCard, card_path: Path) -> Path:
     return (card_path.parent / card.file).resolve()
 
 
+TABLE_DATA_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+
+# The header columns by which ingestion.loaders.catalog recognises a data.go.kr catalog export.
+_CATALOG_HEADERS = ({"목록키", "목록명"}, {"dataset_id", "title"})
+
+
+def is_table_data(path: Path) -> bool:
+    return path.suffix.lower() in TABLE_DATA_SUFFIXES
+
+
+def check_card_arguments(paths: list[Path], card_path: Path) -> None:
+    """An explicit card describes exactly one data file (CSV/XLSX); raise BAD_REQUEST otherwise."""
+    if len(paths) != 1:
+        raise CityQAError(
+            ErrorCode.BAD_REQUEST, f"--card describes one data file, but {len(paths)} paths were given"
+        )
+    if paths[0].is_dir():
+        raise CityQAError(ErrorCode.BAD_REQUEST, f"--card needs a data file, not the folder {paths[0]}")
+    if not is_table_data(paths[0]):
+        raise CityQAError(
+            ErrorCode.BAD_REQUEST,
+            f"--card needs a CSV or XLSX data file, not {paths[0].name} "
+            f"(supported: {' '.join(TABLE_DATA_SUFFIXES)})",
+        )
+    if card_path.suffix.lower() not in (".yaml", ".yml"):
+        raise CityQAError(ErrorCode.BAD_REQUEST, f"--card needs a YAML table card, not {card_path.name}")
+
+
+def load_card_for_data(card_path: Path, data_path: Path) -> TableCard:
+    """The card at `card_path` describing `data_path`: the given data file wins over the card's `file`,
+    which may be absent."""
+    if not card_path.is_file():
+        raise CityQAError(ErrorCode.INGEST_FAILED, f"{card_path.name}: table card not found")
+    try:
+        raw = yaml.safe_load(card_path.read_text(encoding="utf-8"))
+        if not isinstance(raw, dict):
+            raise ValueError("expected a mapping of card fields")
+        raw["file"] = Path(os.path.relpath(data_path.resolve(), card_path.resolve().parent)).as_posix()
+        return TableCard.model_validate(raw)
+    except Exception as error:  # yaml and pydantic errors alike: one clear message per file
+        raise CityQAError(
+            ErrorCode.INGEST_FAILED, f"{card_path.name}: invalid table card: {error}"
+        ) from error
+
+
+def drafted_card_path(data_path: Path) -> Path:
+    return data_path.with_name(f"{data_path.stem}.card.yaml")
+
+
+def find_card_for(data_path: Path) -> Path | None:
+    """The card of a data file: `<stem>.card.yaml` beside it if present, else a sibling card naming it."""
+    drafted = drafted_card_path(data_path)
+    if drafted.exists():
+        return drafted
+    target = data_path.resolve()
+    for candidate in sorted(data_path.parent.glob("*.y*ml")):
+        try:
+            if is_table_card(candidate) and data_file_of(load_card(candidate), candidate) == target:
+                return candidate
+        except (CityQAError, OSError):
+            continue  # an invalid sibling card is reported when that card itself is ingested
+    return None
+
+
+def is_catalog_frame(frame: pd.DataFrame) -> bool:
+    header = {str(name).strip() for name in frame.columns}
+    return any(required <= header for required in _CATALOG_HEADERS)
+
+
+def frame_for_card(card: TableCard, frame: pd.DataFrame) -> pd.DataFrame:
+    """The card's columns, in order and by name, taken from the data by `header` (or by name)."""
+    wanted = [(column.name, column.header or column.name) for column in card.columns]
+    missing = [header for _, header in wanted if header not in frame.columns]
+    if missing:
+        present = ", ".join(repr(str(name)) for name in list(frame.columns)[:20])
+        raise CityQAError(
+            ErrorCode.INGEST_FAILED,
+            f"table {card.name}: column {', '.join(repr(name) for name in missing)} missing from the data "
+            f"(it has {present})",
+        )
+    return pd.DataFrame({name: frame[header] for name, header in wanted})
+
+
 def read_table_data(path: Path) -> pd.DataFrame:
     """CSV (UTF-8 or cp949) or XLSX into a frame of strings; the warehouse casts by the card."""
     if not path.exists():
@@ -49,12 +134,16 @@ def read_table_data(path: Path) -> pd.DataFrame:
         ) from error
 
 
+DRAFT_TITLE_SUFFIX = " (draft card, needs review)"
+
+
 def table_source(card: TableCard, origin: str) -> LoadedSource:
     """The card as a retrievable source: questions about what tables exist find it."""
+    title = card.title.ko if card.title.ko == card.title.en else f"{card.title.ko} ({card.title.en})"
     source = Source(
         source_id=card.source_id(),
         kind=SourceKind.TABLE,
-        title=f"{card.title.ko} ({card.title.en})",
+        title=title + (DRAFT_TITLE_SUFFIX if card.needs_review else ""),
         url=card.source.url,
         classification=card.classification,
         departments=list(card.departments),

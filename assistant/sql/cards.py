@@ -41,6 +41,10 @@ class ColumnCard(BaseModel):
     description: Bilingual
     aggregation: Aggregation | None = Field(None, description="Default aggregation of a measure.")
     synonyms: list[str] = Field(default_factory=list, description="Korean and English words for it.")
+    header: str | None = Field(
+        None,
+        description="The column's header in the data file when it differs from `name` (renamed on load).",
+    )
 
     @field_validator("name")
     @classmethod

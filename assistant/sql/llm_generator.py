@@ -11,11 +11,14 @@
 3. validate with `guard_sql` against the layer's tables and columns; when rejected (or the reply
    held no SQL), repair once (`max_repairs`) with `prompts/sql_repair.md` and validate again;
 4. when still invalid, or when the chat model fails (timeout, connection error, …), use the
-   `fallback` generator (the semantic-layer parser) and return its draft as is — including an
-   honest refusal (sql None, with its unmapped parts).
+   `fallback` generator (the semantic-layer parser) and return its draft — including an honest
+   refusal (sql None, with its unmapped parts). The fallback's SQL is guarded too: when it touches
+   anything outside the allowlist (a derived measure joining a table the user may not see), the
+   draft becomes a refusal that names nothing.
 
-The returned SQL has passed the guard (normalised, LIMIT enforced); the generator never executes
-anything — the caller guards it again with the user's allowlist and runs it read-only.
+Every returned SQL has passed the guard against the layer's tables (LLM SQL is returned normalised
+with its LIMIT enforced; parser SQL unchanged). The generator never executes anything — the caller
+guards again with the user's allowlist and runs the SQL read-only.
 `SqlDraft.description` records the path and the prompt labels, e.g.
 "[sql_generation@1] llm: …", "[sql_generation@1, sql_repair@1] llm-repaired: …",
 "[sql_generation@1] parser fallback (…): …".
@@ -214,9 +217,8 @@ class LLMSqlGenerator:
                 return self._llm_draft(guarded, labels, repaired=attempt > 0)
             logger.warning("LLM SQL rejected (%s): %s (%r)", labels[-1], rejection, sql[:500])
             if attempt >= self.max_repairs:
-                return self._fall_back(
-                    question, layer, history, labels, f"llm SQL rejected after repair: {rejection}"
-                )
+                why = f"llm SQL rejected{' after repair' if attempt else ''}: {rejection}"
+                return self._fall_back(question, layer, history, labels, why)
             attempt += 1
             labels = [*dict.fromkeys([*labels, self.repair_prompt.label])]
             prompt = self.render_repair_prompt(question, layer, sql, rejection)
@@ -254,6 +256,18 @@ class LLMSqlGenerator:
     ) -> SqlDraft:
         draft = self.fallback.generate(question, layer, history)
         described = f"[{', '.join(labels)}] parser fallback ({reason})"
+        if draft.sql is not None:
+            guarded, rejection = self._validate(draft.sql, self.allowed_for(layer))
+            if guarded is None:
+                # e.g. a derived measure whose join table is not in this user's layer: refuse
+                # without naming anything, so nothing outside the allowlist reaches the answer.
+                logger.warning("fallback SQL rejected: %s (%r)", rejection, draft.sql[:500])
+                return SqlDraft(
+                    sql=None,
+                    is_statistical=draft.is_statistical,
+                    unmapped=list(draft.unmapped),
+                    description=f"{described}: fallback SQL rejected by the guard",
+                )
         if draft.description:
             described += f": {draft.description}"
         return draft.model_copy(update={"description": described})
