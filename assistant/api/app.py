@@ -6,6 +6,7 @@ FastAPI would read `user` as a required query parameter.
 """
 
 import logging
+import re
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Annotated
@@ -38,6 +39,16 @@ class Health(BaseModel):
     chunks: int
 
 
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+
+def _request_id_from(header: str | None) -> str:
+    """The caller's request id when it is a short plain token (it reaches logs), else a new one."""
+    if header and _REQUEST_ID.match(header):
+        return header
+    return "r_" + uuid.uuid4().hex[:16]
+
+
 def _api_key(request: Request) -> str | None:
     authorization = request.headers.get("authorization", "")
     if authorization.lower().startswith("bearer "):
@@ -53,7 +64,7 @@ def create_app(assistant: Assistant, users: UserDirectory, sources: SourceCatalo
 
     @app.middleware("http")
     async def _request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        request.state.request_id = request.headers.get("x-request-id") or "r_" + uuid.uuid4().hex[:16]
+        request.state.request_id = _request_id_from(request.headers.get("x-request-id"))
         try:
             response = await call_next(request)
         except Exception:

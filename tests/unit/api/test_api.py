@@ -398,3 +398,10 @@ def test_sql_route_refuses_writes_with_the_error_shape_and_audits_them(client: T
     ]
     assert refused and refused[-1]["outcome"].startswith("sql_rejected")
     assert body["detail"]
+
+
+def test_request_id_is_echoed_only_when_it_is_a_plain_short_token(client: TestClient) -> None:
+    assert client.get("/healthz", headers={"x-request-id": "abc-123"}).headers["x-request-id"] == "abc-123"
+    for hostile in ("a" * 65, "line\\nbreak", "<script>"):
+        echoed = client.get("/healthz", headers={"x-request-id": hostile}).headers["x-request-id"]
+        assert echoed != hostile and echoed.startswith("r_")
