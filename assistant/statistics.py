@@ -138,7 +138,7 @@ def _table_citation(card: TableCard, n: int, sql: str) -> Citation:
         n=n,
         source_id=card.source_id(),
         kind=SourceKind.TABLE,
-        title=f"{card.title.ko} ({card.title.en})",
+        title=card.display_title(),
         locator=f"table {card.name}",
         url=card.source.url,
         snippet=sql,

@@ -134,16 +134,12 @@ def read_table_data(path: Path) -> pd.DataFrame:
         ) from error
 
 
-DRAFT_TITLE_SUFFIX = " (draft card, needs review)"
-
-
 def table_source(card: TableCard, origin: str) -> LoadedSource:
     """The card as a retrievable source: questions about what tables exist find it."""
-    title = card.title.ko if card.title.ko == card.title.en else f"{card.title.ko} ({card.title.en})"
     source = Source(
         source_id=card.source_id(),
         kind=SourceKind.TABLE,
-        title=title + (DRAFT_TITLE_SUFFIX if card.needs_review else ""),
+        title=card.display_title(),
         url=card.source.url,
         classification=card.classification,
         departments=list(card.departments),

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from assistant.models import Classification
 
+DRAFT_TITLE_SUFFIX = " (draft card, needs review)"
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 
 ColumnType = Literal["VARCHAR", "INTEGER", "BIGINT", "DOUBLE", "DATE", "BOOLEAN"]
@@ -98,6 +99,11 @@ class TableCard(BaseModel):
 
     def source_id(self) -> str:
         return f"table:{self.name}"
+
+    def display_title(self) -> str:
+        """The title shown in citations and source lists; a machine-drafted card says so."""
+        title = self.title.ko if self.title.ko == self.title.en else f"{self.title.ko} ({self.title.en})"
+        return title + (DRAFT_TITLE_SUFFIX if self.needs_review else "")
 
     def searchable_text(self) -> str:
         """The text indexed for retrieval: both titles, descriptions and every column's meaning."""

@@ -15,10 +15,9 @@ from typer.testing import CliRunner
 from assistant.cli import app
 from assistant.errors import CityQAError, ErrorCode
 from assistant.models import User
-from assistant.sql.cards import load_table_card
+from assistant.sql.cards import DRAFT_TITLE_SUFFIX, load_table_card
 from ingestion.loaders import SourceDefaults
 from ingestion.manifest import Manifest, file_key
-from ingestion.tables import DRAFT_TITLE_SUFFIX
 
 DEMO_TABLES = Path(__file__).resolve().parents[3] / "data" / "demo" / "tables"
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "ingestion"
