@@ -15,7 +15,9 @@ from assistant.retrieval import QueryTerms
 from assistant.tokens import is_korean, search_tokens
 
 _BLOCK_SPLIT = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*+•]\s|\d+[.)]\s|#|\|))")
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?。])\s+")
+_LINE_MARK = "\x1f"
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?。])[\s\x1f]+")
+_MAX_LINES_PER_SENTENCE = 4
 _HEADING = re.compile(r"^\s*#{1,6}\s")
 _ASKS_FOR_NUMBER = re.compile(
     r"\b(how (many|much|long|soon|often)|when|within|what (number|percentage|share)|phone|deadline)\b"
@@ -84,12 +86,15 @@ def _sentences(text: str, heading: str = "") -> list[str]:
         if lines and (_HEADING.match(lines[0]) or lines[0] == heading):
             lines = lines[1:]
         lines = [_LIST_MARK.sub("", line).replace("**", "") for line in lines]
-        joined = " ".join(lines)
+        # Lines are joined with a marker so a piece can tell how many source lines it spans: a
+        # "sentence" running over several unpunctuated lines is a table, not a statement.
+        joined = _LINE_MARK.join(lines)
+        pieces = [p for p in _SENTENCE_SPLIT.split(joined) if p.count(_LINE_MARK) < _MAX_LINES_PER_SENTENCE]
         # A line stands alone only when no sentence ends inside it: a table row or a "Label: value"
         # line, not a hard-wrapped piece of prose that straddles two sentences.
         rows = [line for line in lines if not _SENTENCE_SPLIT.search(line)] if len(lines) > 1 else []
-        for piece in [*_SENTENCE_SPLIT.split(joined), *rows]:
-            piece = piece.strip(" >\t|")
+        for piece in [*pieces, *rows]:
+            piece = piece.replace(_LINE_MARK, " ").strip(" >\t|")
             if _MIN_SENTENCE_CHARS <= len(piece) <= _MAX_SENTENCE_CHARS and piece not in candidates:
                 candidates.append(piece)
     return candidates

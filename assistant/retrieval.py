@@ -19,6 +19,13 @@ RRF_K = 60  # the constant of Cormack et al. (2009); damps the head of each rank
 # the sharper signal across languages (the glossary bridges it); rank breaks ties and rescues
 # paraphrases that share no words. Weights chosen on the dev set (benchmarks/retrieval_options.py).
 RELEVANCE_WEIGHT = 0.6
+# Scores are compared at this precision, ties broken by chunk id: the embedding model's floats vary
+# in the last bits between calls (CPU kernels), which must not reorder near-equal candidates.
+_SCORE_DIGITS = 5
+
+
+def _stable(hits: list[tuple[Chunk, float]]) -> list[tuple[Chunk, float]]:
+    return sorted(hits, key=lambda hit: (-round(hit[1], _SCORE_DIGITS), hit[0].chunk_id))
 
 
 @dataclass
@@ -88,8 +95,8 @@ class HybridRetriever:
     def retrieve_passages_for_user(self, question: str, user: User, k: int) -> list[Passage]:
         """The k best passages for this user, best first, each with its relevance to the question."""
         expanded = self.glossary.expand(question)
-        dense = self.vector_store.search(self.embedder.embed_query(expanded), self.candidate_k, user)
-        keyword = self.keyword_index.search(search_tokens(expanded), self.candidate_k, user)
+        dense = _stable(self.vector_store.search(self.embedder.embed_query(expanded), self.candidate_k, user))
+        keyword = _stable(self.keyword_index.search(search_tokens(expanded), self.candidate_k, user))
 
         fused: dict[str, float] = {}
         chunks: dict[str, Chunk] = {}
@@ -121,5 +128,5 @@ class HybridRetriever:
                     relevance=relevance,
                 )
             )
-        passages.sort(key=lambda passage: passage.score, reverse=True)
+        passages.sort(key=lambda passage: (-round(passage.score, _SCORE_DIGITS), passage.chunk.chunk_id))
         return passages[:k]

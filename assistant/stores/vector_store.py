@@ -14,6 +14,7 @@ from assistant.access import access_metadata, chroma_filter_for_user
 from assistant.models import Chunk, Classification, SourceKind, User
 
 _GET_PAGE = 2000
+_EF_SEARCH = 1000
 
 
 def chroma_client(path: Path | None = None, url: str | None = None) -> Any:
@@ -74,8 +75,22 @@ class ChromaVectorStore:
 
     def __init__(self, client: Any, collection_name: str) -> None:
         self._collection = client.get_or_create_collection(
-            name=collection_name, metadata={"hnsw:space": "cosine"}, embedding_function=None
+            name=collection_name,
+            configuration={
+                "hnsw": {
+                    "space": "cosine",
+                    "ef_construction": 200,
+                    "max_neighbors": 32,
+                    "ef_search": _EF_SEARCH,
+                }
+            },
+            embedding_function=None,
         )
+        # HNSW is approximate, more so under a permission filter: with a small search beam the
+        # 20th-40th candidates came and went between runs. A wide beam keeps the candidate list
+        # exact at city scale for a few milliseconds. (Collections made earlier are widened too.)
+        if self._collection.configuration_json.get("hnsw", {}).get("ef_search") != _EF_SEARCH:
+            self._collection.modify(configuration={"hnsw": {"ef_search": _EF_SEARCH}})
 
     def add_chunks(self, chunks: list[Chunk], vectors: list[list[float]]) -> None:
         if not chunks:
