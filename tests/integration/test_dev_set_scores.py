@@ -30,20 +30,20 @@ pytestmark = pytest.mark.integration
 DATASETS = REPO_ROOT / "evaluation" / "datasets"
 
 THRESHOLDS = [
-    "answer_accuracy>=0.80",
+    "answer_accuracy>=0.86",
     "retrieval_hit_at_5>=0.88",
     "mrr>=0.80",
     "citation_validity>=1.0",
-    "citation_precision>=0.92",
+    "citation_precision>=0.90",
     "sql_execution_accuracy>=0.97",
     "sql_produced_accuracy>=0.97",
     "refusal_correct_rate>=0.90",
     "wrong_refusal_rate<=0.05",
     "permission_leaks<=0",
-    "by_category.sql.answer_accuracy>=0.90",
+    "by_category.sql.answer_accuracy>=0.97",
     "by_category.unanswerable.answer_accuracy>=0.90",
-    "by_category.catalog.answer_accuracy>=0.75",
-    "by_category.document.answer_accuracy>=0.55",
+    "by_category.catalog.answer_accuracy>=0.64",
+    "by_category.document.answer_accuracy>=0.51",
     "by_category.permission.answer_accuracy>=0.75",
 ]
 
