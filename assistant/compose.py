@@ -124,27 +124,34 @@ class ExtractiveComposer:
                 composition.provided[citation.n] = citation
             markers = "".join(f"[{citation.n}]" for citation in statistics.citations)
             sentences.append(f"{statistics.sentence} {markers}")
-        used_sources: set[str] = set()
+        # One sentence per source, the best over all of that source's passages: the fact may sit
+        # in its second-ranked chunk (another page or section), which then gives the locator.
+        by_source: dict[str, list[Passage]] = {}
         for passage in passages:
+            by_source.setdefault(passage.chunk.source_id, []).append(passage)
+        for source_passages in by_source.values():
             if len(sentences) >= self.max_passages + (statistics is not None):
                 break
-            if passage.chunk.source_id in used_sources:
+            found = [
+                (choice, passage)
+                for passage in source_passages
+                if (choice := self._sentence_for(passage, terms, question)) is not None
+            ]
+            if not found:
                 continue
-            sentence = self._sentence_for(passage, terms, question)
-            if sentence is None:
-                continue
+            (_, sentence), passage = max(found, key=lambda item: item[0][0])
             n = len(composition.provided) + 1
             composition.provided[n] = citation_for(passage, n, snippet=sentence)
-            used_sources.add(passage.chunk.source_id)
             sentences.append(f"{sentence} [{n}]")
         composition.text = " ".join(sentences)
         return composition
 
-    def _sentence_for(self, passage: Passage, terms: QueryTerms, question: str) -> str | None:
+    def _sentence_for(self, passage: Passage, terms: QueryTerms, question: str) -> tuple[float, str] | None:
+        """The passage's best sentence with its score, or None when no sentence answers enough."""
         chunk = passage.chunk
         korean = is_korean(question)
         if chunk.kind == SourceKind.CATALOG:
-            return self._catalog_sentence(passage, korean)
+            return passage.relevance, self._catalog_sentence(passage, korean)
         heading = chunk.locator.removeprefix("§ ").rpartition(" > ")[2]
         candidates = _sentences(chunk.text, heading)
         if not candidates:
@@ -157,13 +164,13 @@ class ExtractiveComposer:
             coverage = terms.coverage(set(search_tokens(sentence)))
             bonus = _NUMBER_BONUS if wants_number and _DIGIT.search(sentence) else 0.0
             scored.append((coverage + bonus, coverage, -len(sentence), sentence))
-        _, coverage, _, best = max(scored)
+        score, coverage, _, best = max(scored)
         if coverage < self.min_sentence_coverage:
             return None
         if chunk.kind == SourceKind.TABLE:
             prefix = "통계표" if korean else "The table"
-            return f"{prefix} “{chunk.title}”: {best}"
-        return best if best.endswith((".", "다", "요", "!", "?")) else best + "."
+            return score, f"{prefix} “{chunk.title}”: {best}"
+        return score, best if best.endswith((".", "다", "요", "!", "?")) else best + "."
 
     @staticmethod
     def _catalog_sentence(passage: Passage, korean: bool) -> str:

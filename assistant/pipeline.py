@@ -93,7 +93,7 @@ class Assistant:
         candidates = self.retriever.retrieve_passages_for_user(search_question, user, self.policy.top_k * 2)
         terms = self.retriever.query_terms(search_question)
         timings["retrieve"] = _elapsed_ms(mark)
-        relevant = _answerable_passages(candidates[: self.policy.top_k], self.policy, question)
+        relevant = _answerable_passages(candidates, self.policy, question)
 
         answer = Answer(
             answer_id="a_" + uuid.uuid4().hex[:16],
