@@ -10,6 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 export CITYQA_HOME ?= .cityqa
 export CITYQA_API_KEYS_FILE ?= data/demo/api_keys.toml
+export CITYQA_PORT ?= 8000
 
 DEMO_PATHS := data/demo/catalogs data/demo/documents data/demo/tables
 
@@ -30,8 +31,8 @@ ingest: install
 
 demo: ingest
 	@echo
-	@echo "cityqa is starting on http://127.0.0.1:8000 (Ctrl-C stops it). Ask a question:"
-	@echo "  curl -s http://127.0.0.1:8000/api/chat -H 'content-type: application/json' \\"
+	@echo "cityqa is starting on http://127.0.0.1:$(CITYQA_PORT) (Ctrl-C stops it). Ask a question:"
+	@echo "  curl -s http://127.0.0.1:$(CITYQA_PORT)/api/chat -H 'content-type: application/json' \\"
 	@echo "       -d '{\"question\": \"How many days does an agency have to decide on a public data request?\"}'"
 	@echo
 	$(BIN)/cityqa serve

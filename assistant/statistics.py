@@ -122,7 +122,10 @@ class TableStatisticsAnswerer:
 
 
 _CLAUSE_BREAK = re.compile(
-    r",?\s+and\s+(?=(?:which|what|who|how|where|when|is|are|does|do)\b)|\s*(?:이고|이며|인데|하고),\s*|[;?]\s+",
+    # English ", and which/what …"; Korean connective endings before a comma (…이고, …였고, …이며,
+    # …인데,); a semicolon or a question mark followed by more text.
+    r",?\s+and\s+(?=(?:which|what|who|how|where|when|is|are|does|do)\b)"
+    r"|(?<=[\uac00-\ud7a3])(?:고|며|데),\s*|[;?]\s+",
     re.IGNORECASE,
 )
 
