@@ -73,7 +73,7 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _sentences(text: str, heading: str = "") -> list[str]:
+def _sentences(text: str, heading: str = "", title: str = "") -> list[str]:
     """Candidate sentences of a passage.
 
     Source lines are often hard-wrapped (Markdown, PDF text), so lines are joined within a block
@@ -92,10 +92,20 @@ def _sentences(text: str, heading: str = "") -> list[str]:
         pieces = [p for p in _SENTENCE_SPLIT.split(joined) if p.count(_LINE_MARK) < _MAX_LINES_PER_SENTENCE]
         # A line stands alone only when no sentence ends inside it: a table row or a "Label: value"
         # line, not a hard-wrapped piece of prose that straddles two sentences.
-        rows = [line for line in lines if not _SENTENCE_SPLIT.search(line)] if len(lines) > 1 else []
+        # (A line opening in lower case continues the sentence above it.)
+        rows = (
+            [line for line in lines if not _SENTENCE_SPLIT.search(line) and not line[:1].islower()]
+            if len(lines) > 1
+            else []
+        )
         for piece in [*pieces, *rows]:
             piece = piece.replace(_LINE_MARK, " ").strip(" >\t|")
-            if _MIN_SENTENCE_CHARS <= len(piece) <= _MAX_SENTENCE_CHARS and piece not in candidates:
+            is_title = piece.rstrip(".") == title
+            if (
+                _MIN_SENTENCE_CHARS <= len(piece) <= _MAX_SENTENCE_CHARS
+                and piece not in candidates
+                and not is_title
+            ):
                 candidates.append(piece)
     return candidates
 
@@ -153,7 +163,7 @@ class ExtractiveComposer:
         if chunk.kind == SourceKind.CATALOG:
             return passage.relevance, self._catalog_sentence(passage, korean)
         heading = chunk.locator.removeprefix("§ ").rpartition(" > ")[2]
-        candidates = _sentences(chunk.text, heading)
+        candidates = _sentences(chunk.text, heading, chunk.title)
         if not candidates:
             return None
         # Best coverage first (a sentence with a number wins a question that asks for one); among
