@@ -19,6 +19,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 
 from assistant.errors import CityQAError, ErrorCode
+from assistant.llm import reply_text
 from assistant.prompts import PROMPTS_DIR, Prompt, parse_prompt
 
 from . import metrics
@@ -66,14 +67,6 @@ def parse_scores(text: str) -> dict[str, float] | None:
     return None
 
 
-def _reply_text(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(part if isinstance(part, str) else str(part.get("text", "")) for part in content)
-    return str(content)
-
-
 def judge_answers(
     results: Sequence[CaseResult],
     chat_model: BaseChatModel,
@@ -94,7 +87,7 @@ def judge_answers(
         collected: list[dict[str, float]] = []
         for _ in range(runs):
             reply = chat_model.invoke([HumanMessage(content=text)])
-            scores = parse_scores(_reply_text(reply.content))
+            scores = parse_scores(reply_text(reply.content))
             if scores is None:
                 unparsed += 1
             else:

@@ -21,8 +21,9 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
-from assistant.audit import AuditLog  # noqa: E402
+from assistant.audit import AuditLog
 from assistant.compose import AnswerComposer, ExtractiveComposer  # noqa: E402
+from assistant.config import Settings  # noqa: E402
 from assistant.conversations import ConversationStore  # noqa: E402
 from assistant.fakes import FakeHashingEmbedder  # noqa: E402
 from assistant.glossary import Glossary  # noqa: E402
@@ -61,11 +62,11 @@ class CityQAStack:
 
     @property
     def manifest_path(self) -> Path:
-        return self.home / "manifest.json"
+        return Settings(home=self.home).manifest_path
 
     @property
     def audit_log_path(self) -> Path:
-        return self.home / "audit.jsonl"
+        return Settings(home=self.home).audit_log_path
 
 
 StackFactory = Callable[..., CityQAStack]
@@ -82,10 +83,11 @@ def build_stack(
     max_chars: int = 900,
 ) -> CityQAStack:
     """Wire every seam like the factories do, with the fake embedder and stores under `home`."""
+    paths = Settings(home=home)  # the same store layout as the product
     embedder = FakeHashingEmbedder()
-    vector_store = ChromaVectorStore(chroma_client(path=home / "chroma"), "cityqa_chunks")
-    keyword_index = BM25KeywordIndex.open(home / "keyword_index")
-    warehouse = DuckDBWarehouse(home / "warehouse.duckdb")
+    vector_store = ChromaVectorStore(chroma_client(path=paths.chroma_path), paths.collection)
+    keyword_index = BM25KeywordIndex.open(paths.keyword_index_path)
+    warehouse = DuckDBWarehouse(paths.warehouse_path)
     glossary = Glossary.load(glossary_file)
     ingestor = Ingestor(
         IngestStores(
@@ -94,7 +96,7 @@ def build_stack(
             keyword_index=keyword_index,
             warehouse=warehouse,
             glossary=glossary,
-            manifest_path=home / "manifest.json",
+            manifest_path=paths.manifest_path,
         ),
         ChunkingPolicy(max_chars=max_chars, overlap=min(120, max_chars // 4), embedding_batch_size=16),
     )
@@ -103,7 +105,7 @@ def build_stack(
             embedder=embedder, vector_store=vector_store, keyword_index=keyword_index, glossary=glossary
         ),
         composer=composer or ExtractiveComposer(),
-        audit_log=AuditLog(home / "audit.jsonl"),
+        audit_log=AuditLog(paths.audit_log_path),
         conversations=ConversationStore(),
         policy=policy or AnswerPolicy(),
         statistics=TableStatisticsAnswerer(

@@ -39,6 +39,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 
 from assistant.errors import CityQAError
+from assistant.llm import reply_text
 from assistant.models import Turn
 from assistant.prompts import Prompt, load_prompt
 from assistant.sql.examples import SqlExample, retrieve_similar_examples
@@ -63,15 +64,6 @@ class ExtractedReply:
 
     sql: str | None
     cannot_answer: str | None = None
-
-
-def reply_text(content: object) -> str:
-    """A message's content as text (providers return a string or a list of content parts)."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(part if isinstance(part, str) else str(part.get("text", "")) for part in content)
-    return str(content)
 
 
 def extract_sql_from_reply(reply: str) -> ExtractedReply:
