@@ -14,96 +14,15 @@ from typing import Any
 # Content morphemes: nouns, roots, verb/adjective stems, foreign words, numbers, hanja.
 _CONTENT_TAGS = ("NNG", "NNP", "NR", "XR", "VV", "VA", "SL", "SN", "SH")
 _ENGLISH_STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "in",
-        "on",
-        "for",
-        "and",
-        "or",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "by",
-        "with",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "how",
-        "many",
-        "much",
-        "does",
-        "do",
-        "did",
-        "has",
-        "have",
-        "had",
-        "at",
-        "as",
-        "from",
-        "this",
-        "that",
-        "these",
-        "those",
-        "it",
-        "its",
-        "there",
-        "their",
-        "our",
-        "we",
-        "you",
-        "i",
-        "about",
-        "into",
-        "per",
-        "than",
-        "then",
-        "any",
-        "all",
-        "can",
-        "could",
-        "should",
-        "would",
-        "will",
-        "may",
-        "might",
-        "must",
-        "not",
-        "no",
-        "yes",
-    ]
+    (
+        "a an the of to in on for and or is are was were be been by with what which who whom how "
+        "many much does do did has have had at as from this that these those it its there their "
+        "our we you i about into per than then any all can could should would will may might must "
+        "not no yes"
+    ).split()
 )
 _KOREAN_STOPWORDS = frozenset(
-    [
-        "것",
-        "수",
-        "등",
-        "및",
-        "때",
-        "곳",
-        "거",
-        "어디",
-        "무엇",
-        "누구",
-        "언제",
-        "어떻",
-        "어떤",
-        "있",
-        "하",
-        "되",
-        "알",
-        "주",
-        "보",
-        "기준",
-    ]
+    ("것 수 등 및 때 곳 거 어디 무엇 누구 언제 어떻 어떤 있 하 되 알 주 보 기준").split()
 )
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _LETTER = re.compile(r"[A-Za-z\uac00-\ud7a3]")
@@ -132,10 +51,10 @@ def _normalise(form: str, tag: str) -> str | None:
     return word
 
 
-def search_tokens(text: str) -> list[str]:
-    """Content tokens of a text, lower-cased, in order (duplicates kept for term frequency)."""
+def _content_tokens(analysed: Any) -> list[str]:
+    """The normalised content morphemes of one kiwi analysis."""
     tokens: list[str] = []
-    for token in _kiwi().tokenize(text):
+    for token in analysed:
         if token.tag.startswith(_CONTENT_TAGS):
             word = _normalise(token.form, token.tag)
             if word:
@@ -143,18 +62,14 @@ def search_tokens(text: str) -> list[str]:
     return tokens
 
 
+def search_tokens(text: str) -> list[str]:
+    """Content tokens of a text, lower-cased, in order (duplicates kept for term frequency)."""
+    return _content_tokens(_kiwi().tokenize(text))
+
+
 def search_tokens_many(texts: list[str]) -> list[list[str]]:
     """Tokens of many texts; kiwi's batch mode uses its worker threads."""
-    results: list[list[str]] = []
-    for analysed in _kiwi().tokenize(texts):
-        tokens = []
-        for token in analysed:
-            if token.tag.startswith(_CONTENT_TAGS):
-                word = _normalise(token.form, token.tag)
-                if word:
-                    tokens.append(word)
-        results.append(tokens)
-    return results
+    return [_content_tokens(analysed) for analysed in _kiwi().tokenize(texts)]
 
 
 def is_korean(text: str) -> bool:

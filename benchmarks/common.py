@@ -116,3 +116,10 @@ def print_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]
             )
         )
     Console(width=160).print(table)
+
+
+def jsonable(value: Any) -> Any:
+    """json.dumps fallback for result dictionaries: sets as sorted lists, anything else as text."""
+    if isinstance(value, set):
+        return sorted(value)
+    return str(value)

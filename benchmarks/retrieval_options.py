@@ -34,6 +34,7 @@ from benchmarks.common import (
     REPO_ROOT,
     RESULTS_DIR,
     TimedEmbeddings,
+    jsonable,
     markdown_table,
     new_progress,
     offline_environment,
@@ -443,16 +444,8 @@ def main(argv: list[str] | None = None) -> None:
         result = run_options(Path(tmp), args.catalog_distractors, args.demo_home, progress)
     print_result(result)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    (RESULTS_DIR / "retrieval_options.json").write_text(
-        json.dumps(result, indent=2, default=_jsonable) + "\n"
-    )
+    (RESULTS_DIR / "retrieval_options.json").write_text(json.dumps(result, indent=2, default=jsonable) + "\n")
     (RESULTS_DIR / "retrieval_options.md").write_text(markdown(result) + "\n")
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, set):
-        return sorted(value)
-    return str(value)
 
 
 if __name__ == "__main__":

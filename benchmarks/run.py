@@ -21,6 +21,7 @@ from benchmarks.common import (
     DEMO_PATHS,
     KR_LAWS_PATH,
     RESULTS_DIR,
+    jsonable,
     markdown_table,
     new_progress,
     offline_environment,
@@ -88,7 +89,7 @@ def main(argv: list[str] | None = None) -> None:
     retrieval_options.print_result(results["retrieval"])
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     (RESULTS_DIR / "latest.json").write_text(
-        json.dumps(results, indent=2, ensure_ascii=False, default=_jsonable) + "\n", encoding="utf-8"
+        json.dumps(results, indent=2, ensure_ascii=False, default=jsonable) + "\n", encoding="utf-8"
     )
     (RESULTS_DIR / "latest.md").write_text(markdown(results) + "\n", encoding="utf-8")
     say(f"wrote {RESULTS_DIR / 'latest.json'} and latest.md in {results['total_seconds']:.0f} s")
@@ -129,12 +130,6 @@ def markdown(results: dict[str, Any]) -> str:
         retrieval_options.markdown(results["retrieval"]),
     ]
     return "\n".join(lines)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, set):
-        return sorted(value)
-    return str(value)
 
 
 if __name__ == "__main__":
