@@ -90,8 +90,10 @@ class Assistant:
 
         mark = time.perf_counter()
         search_question = _with_context(question, history)
-        candidates = self.retriever.retrieve_passages_for_user(search_question, user, self.policy.top_k * 2)
         terms = self.retriever.query_terms(search_question)
+        candidates = self.retriever.retrieve_passages_for_user(
+            search_question, user, self.policy.top_k * 2, terms
+        )
         timings["retrieve"] = _elapsed_ms(mark)
         relevant = _answerable_passages(candidates, self.policy, question)
 
@@ -177,7 +179,11 @@ class Assistant:
             ):
                 return []
             rest = " ".join(wanted.tokens)
-        for passage in self.retriever.retrieve_passages_for_user(rest, user, self.retriever.candidate_k):
+        # The remainder's own terms are `wanted`; a residual's text is re-analysed from its tokens.
+        known_terms = wanted if outcome.remainder else None
+        for passage in self.retriever.retrieve_passages_for_user(
+            rest, user, self.retriever.candidate_k, known_terms
+        ):
             covers = wanted.coverage(index.tokens_of(passage.chunk)) >= self.policy.mixed_document_coverage
             if passage.chunk.kind == SourceKind.DOCUMENT and covers:
                 return [passage]

@@ -92,7 +92,9 @@ class HybridRetriever:
         frequency = min(present) if present else 0.5
         return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
 
-    def retrieve_passages_for_user(self, question: str, user: User, k: int) -> list[Passage]:
+    def retrieve_passages_for_user(
+        self, question: str, user: User, k: int, terms: QueryTerms | None = None
+    ) -> list[Passage]:
         """The k best passages for this user, best first, each with its relevance to the question."""
         expanded = self.glossary.expand(question)
         dense = _stable(self.vector_store.search(self.embedder.embed_query(expanded), self.candidate_k, user))
@@ -111,7 +113,7 @@ class HybridRetriever:
             chunks[chunk.chunk_id] = chunk
             keyword_score[chunk.chunk_id] = value
 
-        terms = self.query_terms(question)
+        terms = terms or self.query_terms(question)
         best_fused = max(fused.values(), default=1.0)
         passages = []
         for chunk_id, fused_score in fused.items():
