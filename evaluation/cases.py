@@ -79,6 +79,11 @@ class Expectation(_Strict):
         default=None, description="Override whether SQL must (true) or must not (false) be produced."
     )
     must_not_cite: list[str] = Field(default_factory=list)
+    locator_contains: list[str] = Field(
+        default_factory=list,
+        description="Where the answer sits in its gold source: some cited locator of an expected source "
+        "must contain one of these strings (e.g. '제7조', '§ Term of office', 'p. 3').",
+    )
 
     @field_validator("sources", mode="before")
     @classmethod
@@ -98,7 +103,7 @@ class Expectation(_Strict):
             return [row if isinstance(row, list) else [row] for row in value]
         return value
 
-    @field_validator("answer_contains", "answer_not_contains", "must_not_cite", mode="before")
+    @field_validator("answer_contains", "answer_not_contains", "must_not_cite", "locator_contains", mode="before")
     @classmethod
     def _string_to_list(cls, value: Any) -> Any:
         if value is None:
