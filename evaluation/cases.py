@@ -103,7 +103,9 @@ class Expectation(_Strict):
             return [row if isinstance(row, list) else [row] for row in value]
         return value
 
-    @field_validator("answer_contains", "answer_not_contains", "must_not_cite", "locator_contains", mode="before")
+    @field_validator(
+        "answer_contains", "answer_not_contains", "must_not_cite", "locator_contains", mode="before"
+    )
     @classmethod
     def _string_to_list(cls, value: Any) -> Any:
         if value is None:
