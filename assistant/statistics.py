@@ -18,7 +18,7 @@ from assistant.sql.cards import TableCard
 from assistant.sql.generator import SqlGenerator, describe_result
 from assistant.sql.guard import guard_sql
 from assistant.sql.semantic_layer import SemanticLayer, collect_dimension_values
-from assistant.sql.warehouse import DuckDBWarehouse
+from assistant.sql.warehouse import WarehouseReader
 from assistant.tokens import is_korean
 
 logger = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 class TableStatisticsAnswerer:
     def __init__(
-        self, warehouse: DuckDBWarehouse, generator: SqlGenerator, timeout_ms: int, max_rows: int
+        self, warehouse: WarehouseReader, generator: SqlGenerator, timeout_ms: int, max_rows: int
     ) -> None:
         self.warehouse = warehouse
         self.generator = generator
@@ -43,7 +43,8 @@ class TableStatisticsAnswerer:
             if self._cards is None:
                 cards = self.warehouse.cards()
                 self._values = collect_dimension_values(
-                    cards.values(), lambda sql: self.warehouse.run_readonly(sql, self.timeout_ms, 1000)
+                    cards.values(),
+                    lambda sql: self.warehouse.run_readonly(sql, self.timeout_ms, 1000, tables=cards),
                 )
                 self._cards = cards
             return self._cards
@@ -68,9 +69,10 @@ class TableStatisticsAnswerer:
     def run_user_sql(self, sql: str, user: User) -> SqlResult:
         """Run SQL an official wrote or edited (e.g. the shown SQL, changed): the same guard and
         read-only execution as generated SQL, over the tables this user may see."""
-        guarded = guard_sql(sql, self.visible_tables(user), max_limit=self.max_rows)
-        result = self.warehouse.run_readonly(guarded.sql, self.timeout_ms, self.max_rows)
-        return result.model_copy(update={"query": guarded.sql, "tables": guarded.tables, "dialect": "duckdb"})
+        allowed = self.visible_tables(user)
+        guarded = guard_sql(sql, allowed, dialect=self.warehouse.dialect, max_limit=self.max_rows)
+        result = self.warehouse.run_readonly(guarded.sql, self.timeout_ms, self.max_rows, tables=allowed)
+        return result.model_copy(update={"query": guarded.sql, "tables": guarded.tables})
 
     def answer(self, question: str, user: User, history: list[Turn]) -> StatisticsOutcome:
         cards = self._load()
@@ -96,8 +98,8 @@ class TableStatisticsAnswerer:
             return StatisticsOutcome(is_statistical=draft.is_statistical, unmapped=list(draft.unmapped))
         allowed = self.visible_tables(user)
         try:
-            guarded = guard_sql(draft.sql, allowed, max_limit=self.max_rows)
-            result = self.warehouse.run_readonly(guarded.sql, self.timeout_ms, self.max_rows)
+            guarded = guard_sql(draft.sql, allowed, dialect=self.warehouse.dialect, max_limit=self.max_rows)
+            result = self.warehouse.run_readonly(guarded.sql, self.timeout_ms, self.max_rows, tables=allowed)
         except CityQAError as error:
             # The detail may name a table this user may not see (a join the layer proposed), so it
             # goes to the log only; the user learns that the statistic could not be computed.
@@ -105,9 +107,7 @@ class TableStatisticsAnswerer:
             return StatisticsOutcome(
                 is_statistical=True, slots=draft.slots, error="the statistic could not be computed safely"
             )
-        result = result.model_copy(
-            update={"query": guarded.sql, "tables": guarded.tables, "dialect": "duckdb"}
-        )
+        result = result.model_copy(update={"query": guarded.sql, "tables": guarded.tables})
         sentence = describe_result(draft, result, layer, "ko" if is_korean(question) else "en")
         citations = [
             _table_citation(visible[name], n, guarded.sql) for n, name in enumerate(guarded.tables, 1)

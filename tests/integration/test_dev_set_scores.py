@@ -68,7 +68,9 @@ def _run(client: Any, demo_ingest: DemoIngest, report: Path) -> dict[str, Any]:
         client,
         report_dir=report,
         min_scores=THRESHOLDS,
-        gold_executor=lambda sql: stores.warehouse.run_readonly(sql, 30_000, 100_000).rows,
+        gold_executor=lambda sql: (
+            stores.warehouse.run_readonly(sql, 30_000, 100_000, tables=stores.warehouse.tables()).rows
+        ),
         known_source_ids=SourceCatalog(stores.keyword_index).all_source_ids(),
         known_tables=set(stores.warehouse.tables()),
         console=Console(width=160, force_terminal=False),

@@ -95,7 +95,7 @@ def warehouse_checksum(warehouse: DuckDBWarehouse) -> str:
     digest = hashlib.sha256()
     for table, columns in sorted(warehouse.tables().items()):
         result = warehouse.run_readonly(
-            f'SELECT * FROM "{table}" ORDER BY ALL', timeout_ms=5000, max_rows=10_000
+            f'SELECT * FROM "{table}" ORDER BY ALL', timeout_ms=5000, max_rows=10_000, tables=[table]
         )
         digest.update(f"{table}|{columns}|{result.row_count}|{result.rows}".encode())
     digest.update(repr(sorted(warehouse.cards())).encode())

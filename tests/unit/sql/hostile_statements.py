@@ -254,6 +254,226 @@ NESTED_AND_SCOPE_TRICKS = [
     f"SELECT coalesce(NULL, (SELECT value FROM duckdb_settings() LIMIT 1)) AS v FROM {AREA}",
 ]
 
+
+# -- found by outside probing (issue 7) and their relatives ------------------------------------------
+
+# Names a query might reach besides the permitted tables: the restricted table, the card metadata
+# table and DuckDB/PostgreSQL/SQLite catalog views that resolve as plain table names.
+HIDDEN_RELATIONS = [
+    SECRET,
+    "_cityqa_cards",
+    "duckdb_tables",
+    "duckdb_settings",
+    "duckdb_databases",
+    "duckdb_columns",
+    "duckdb_views",
+    "pg_settings",
+    "pg_tables",
+    "sqlite_master",
+]
+
+# A CTE of the same name defined later, in another scope or in its own body does not make the base
+# table name safe: each of these reads the real relation in DuckDB.
+_SHADOWING_TEMPLATES = [
+    "WITH a AS (SELECT * FROM {t}), {t} AS (SELECT 1 AS x) SELECT * FROM a",
+    "WITH a AS (SELECT * FROM {t}), {t} AS (SELECT 1 AS x) SELECT * FROM a ORDER BY 1",
+    "WITH {t} AS (SELECT * FROM {t} LIMIT 5) SELECT * FROM {t}",
+    "WITH a AS (SELECT * FROM {t}), {t} AS (SELECT * FROM a) SELECT * FROM {t}",
+    "WITH a AS (WITH {t} AS (SELECT 1 AS x) SELECT x FROM {t}), b AS (SELECT * FROM {t}) SELECT * FROM b",
+    "SELECT * FROM (WITH {t} AS (SELECT 1 AS x) SELECT x FROM {t}) s UNION ALL SELECT * FROM {t}",
+    "SELECT (SELECT count(*) FROM {t}) AS n FROM (WITH {t} AS (SELECT 1 AS x) SELECT x FROM {t}) s",
+    "WITH x AS (SELECT 1 AS a) SELECT * FROM x WHERE EXISTS (SELECT * FROM {t})",
+    "WITH b AS (SELECT * FROM (SELECT * FROM {t}) q), {t} AS (SELECT 2 AS y) SELECT * FROM b",
+    "SELECT * FROM (WITH {t} AS (SELECT 1 AS x) SELECT 1 AS one) s, {t} WHERE s.one = s.one",
+]
+CTE_SHADOWING = [template.format(t=name) for name in HIDDEN_RELATIONS for template in _SHADOWING_TEMPLATES]
+
+# Other ways to name a hidden relation: quoting, case, catalog paths, aliases, set operations.
+HIDDEN_RELATION_NAMES = [
+    f'SELECT * FROM "{SECRET}"',
+    'SELECT * FROM "Staff_Salaries_2025"',
+    f'SELECT * FROM "{SECRET} "',
+    "SELECT * FROM stаff_salaries_2025",  # Cyrillic а
+    f'SELECT * FROM main."{SECRET}"',
+    f"SELECT * FROM cityqa.main.{SECRET}",
+    f"SELECT * FROM {POP} AS {SECRET} WHERE {SECRET}.district = (SELECT max(employee) FROM {SECRET})",
+    f"SELECT (SELECT salary FROM {SECRET} LIMIT 1) AS s FROM {POP}",
+    f"SELECT district FROM {POP} INTERSECT SELECT employee FROM {SECRET}",
+    f"SELECT district FROM {POP} EXCEPT SELECT employee FROM {SECRET}",
+    f"FROM {SECRET} SELECT *",
+    f"FROM {SECRET}",
+    f"SELECT * FROM {POP} WHERE district = ANY (SELECT employee FROM {SECRET})",
+    f"SELECT * FROM {POP} p JOIN (SELECT * FROM {SECRET}) s ON p.district = s.employee",
+    "SELECT * FROM duckdb_settings",
+    "SELECT * FROM duckdb_databases",
+    "SELECT * FROM pg_settings",
+    "SELECT * FROM system.information_schema.columns",
+    "SELECT * FROM pg_catalog.pg_settings",
+    "SELECT * FROM temp.information_schema.tables",
+    "SELECT card_json FROM _cityqa_cards",
+    'SELECT * FROM "_CITYQA_CARDS"',
+]
+
+# Functions that manufacture large values or many rows, or run longer than an interrupt can stop.
+VALUE_AND_ROW_BOMBS = [
+    "SELECT length(lpad('x', 2147483647, 'y')) AS n",
+    "SELECT length(rpad('x', 2147483647, 'y')) AS n",
+    "SELECT length(repeat('x', 2147483647)) AS n",
+    f"SELECT repeat('x', 1000000) AS s FROM {POP}",
+    f"SELECT repeat(district, 100000000) AS s FROM {POP}",
+    "SELECT count(*) FROM (SELECT unnest(string_split(repeat('a,', 100000000), ',')) AS u) q",
+    "SELECT unnest(string_split(repeat('a,', 100000000), ',')) AS u",
+    "SELECT array_sort(string_split(repeat('a,', 50000000), ',')) AS s",
+    "SELECT array_distinct(string_split(repeat('a,', 50000000), ',')) AS s",
+    "SELECT list_sort(string_split(repeat('a,', 50000000), ',')) AS s",
+    "SELECT list_distinct(string_split(repeat('a,', 50000000), ',')) AS s",
+    "SELECT length(replace(replace(replace('aaaaaaaaaa', 'a', 'aaaaaaaaaa'), 'a', 'aaaaaaaaaa'), 'a', "
+    "'aaaaaaaaaa')) AS n",
+    "SELECT length(regexp_replace('a', 'a', repeat('b', 100000000))) AS n",
+    "SELECT printf('%0100000000d', 1) AS s",
+    "SELECT format('{:>100000000}', 'x') AS s",
+    "SELECT length(string_agg(repeat('x', 10000000), '')) AS n FROM population_by_district_2025",
+    "SELECT [x FOR x IN range(100000000)] AS l",
+    "SELECT list_value(1, 2, 3) AS l",
+    "SELECT [1, 2, 3] AS l",
+    "SELECT generate_subscripts([1, 2, 3], 1) AS s",
+    "SELECT len(range(100000000)) AS n",
+    "SELECT list_reduce(range(10000000), (a, b) -> a + b) AS n",
+    "SELECT list_transform([1, 2], x -> repeat('x', 100000000)) AS l",
+    "SELECT map([1], [repeat('x', 100000000)]) AS m",
+    "SELECT struct_pack(a := repeat('x', 100000000)) AS s",
+    "SELECT to_json(repeat('x', 100000000)) AS j",
+    "SELECT md5(repeat('x', 100000000)) AS h",
+    "SELECT sha256(repeat('x', 100000000)) AS h",
+    "SELECT hash(repeat('x', 100000000)) AS h",
+    "SELECT levenshtein(repeat('x', 100000), repeat('y', 100000)) AS d",
+    "SELECT jaro_winkler_similarity(repeat('x', 100000), repeat('y', 100000)) AS d",
+    "SELECT bar(1, 0, 100, 100000000) AS b",
+    "SELECT reverse(repeat('x', 100000000)) AS r",
+    "SELECT translate(repeat('x', 100000000), 'x', 'y') AS r",
+    "SELECT random() AS r",
+    "SELECT uuid() AS u",
+    "SELECT gen_random_uuid() AS u",
+    "SELECT version() AS v",
+    "SELECT current_database() AS d",
+    "SELECT current_schema() AS s",
+    "SELECT current_user AS u",
+    "SELECT now() AS t",
+    "SELECT typeof(1) AS t",
+    "SELECT epoch_ms(1) AS t",
+    "SELECT to_base64('x'::BLOB) AS b",
+    "SELECT json_extract('{}', '$.a') AS j",
+    "SELECT regexp_matches('aaaaaaaaaaaaaaaaaaaaaaaaaaaa!', '(a+)+$') AS m",
+    "SELECT regexp_extract_all(repeat('a', 1000000), 'a') AS m",
+    "SELECT string_to_array(repeat('a,', 1000000), ',') AS a",
+    "SELECT str_split_regex(repeat('a,', 1000000), ',') AS a",
+    "SELECT split(repeat('a,', 1000000), ',') AS a",
+    "SELECT array_agg(district) AS a FROM population_by_district_2025",
+    "SELECT list(district) AS a FROM population_by_district_2025",
+    "SELECT histogram(district) AS h FROM population_by_district_2025",
+    "SELECT COLUMNS('.*') FROM population_by_district_2025",
+    "SELECT COLUMNS(c -> c LIKE '%') FROM population_by_district_2025",
+    "SELECT unnest([1, 2, 3]) AS u",
+    "SELECT * FROM unnest([1, 2, 3]) t(u)",
+]
+
+# Joins that multiply rows while looking linked, and joins without any link.
+JOIN_BOMBS = [
+    f"SELECT count(*) FROM {POP} a, {POP} b, {POP} c WHERE a.district = a.district",
+    f"SELECT count(*) FROM {POP} a, {POP} b WHERE a.district = a.district",
+    f"SELECT count(*) FROM {POP} a, {POP} b WHERE b.district = b.district",
+    f"SELECT count(*) FROM {POP} a, {POP} b WHERE a.district = b.district OR TRUE",
+    f"SELECT count(*) FROM {POP} a, {POP} b WHERE (a.district = b.district OR 1 = 1)",
+    f"SELECT count(*) FROM {POP} a, {POP} b WHERE a.district <> b.district",
+    f"SELECT count(*) FROM {POP} a, {POP} b WHERE NOT a.district = b.district",
+    f"SELECT count(*) FROM {POP} a, {POP} b, {AREA} c WHERE a.district = b.district",
+    f"SELECT count(*) FROM {POP} a JOIN {POP} b ON a.district = a.district",
+    f"SELECT count(*) FROM {POP} a JOIN {POP} b ON TRUE",
+    f"SELECT count(*) FROM {POP} a JOIN {POP} b ON 1 = 1",
+    f"SELECT count(*) FROM {POP} a JOIN {POP} b ON a.district = b.district OR TRUE",
+    f"SELECT count(*) FROM {POP} a JOIN {POP} b ON a.district <> b.district",
+    f"SELECT count(*) FROM {POP} a JOIN {POP} b ON a.total_population > b.total_population",
+    f"SELECT count(*) FROM {POP} a LEFT JOIN {POP} b ON TRUE",
+    f"SELECT count(*) FROM {POP} a FULL JOIN {POP} b ON a.district = a.district",
+    f"SELECT count(*) FROM {POP} a JOIN {AREA} b ON a.district = b.district "
+    f"JOIN {POP} c ON c.district = c.district",
+    f"SELECT count(*) FROM {POP} a JOIN {AREA} b ON b.district = b.district",
+    f"SELECT count(*) FROM {POP} a JOIN {AREA} b ON 'x' = 'x'",
+    f"SELECT count(*) FROM {POP} a JOIN {AREA} b ON a.district = 'x'",
+    f"SELECT count(*) FROM (SELECT * FROM {POP}) a, (SELECT * FROM {POP}) b",
+    f"SELECT count(*) FROM {POP} a ASOF JOIN {POP} b ON a.total_population >= b.total_population",
+    f"SELECT count(*) FROM {POP} a SEMI JOIN {POP} b",
+    f"SELECT count(*) FROM {POP} a ANTI JOIN {POP} b",
+    f"SELECT * FROM {POP} a, {AREA} b",
+]
+
+# Forbidden calls in every clause a query has: the function check must see all of them.
+_FORBIDDEN_CALLS = [
+    "getenv('HOME')",
+    "current_setting('threads')",
+    "read_text('/etc/passwd')",
+    "repeat('x', 100000000)",
+    "lpad('x', 100000000, 'y')",
+]
+_CLAUSES = [
+    "SELECT {f} AS v FROM {pop}",
+    "SELECT district FROM {pop} WHERE district = {f}",
+    "SELECT district FROM {pop} ORDER BY {f}",
+    "SELECT district FROM {pop} GROUP BY district HAVING max(district) = {f}",
+    "SELECT p.district FROM {pop} p JOIN {area} a ON p.district = a.district AND a.district = {f}",
+    "WITH c AS (SELECT {f} AS v) SELECT * FROM c",
+    "SELECT * FROM (SELECT {f} AS v) s",
+    "SELECT CASE WHEN total_population > 0 THEN {f} END AS v FROM {pop}",
+    "SELECT rank() OVER (PARTITION BY {f}) AS r FROM {pop}",
+    "SELECT count(*) FILTER (WHERE district = {f}) AS n FROM {pop}",
+    "SELECT district FROM {pop} LIMIT length({f})",
+]
+FORBIDDEN_CALLS_IN_EVERY_CLAUSE = [
+    clause.format(f=call, pop=POP, area=AREA) for call in _FORBIDDEN_CALLS for clause in _CLAUSES
+]
+
+# Inputs that crashed the checker (recursion, optimizer assertions) or are built to.
+CHECKER_BREAKERS = [
+    "SELECT " + "NOT " * 2000 + "1 AS x",
+    "SELECT " + "NOT " * 600 + "1 AS x",
+    "SELECT " + "NOT " * 250 + "1 AS x",
+    "SELECT " + "(" * 1000 + "1" + ")" * 1000 + " AS x",
+    "SELECT " + "(" * 30 + "1" + ")" * 30 + " AS x",
+    "SELECT " + "(SELECT " * 100 + "1" + ")" * 100 + " AS x",
+    "SELECT " + "(SELECT " * 30 + "1" + ")" * 30 + " AS x",
+    "SELECT " + "CASE WHEN TRUE THEN " * 400 + "1" + " END" * 400 + " AS x",
+    "SELECT " + "CASE WHEN TRUE THEN " * 80 + "1" + " END" * 80 + " AS x",
+    "SELECT " + " + ".join(["1"] * 1500) + " AS x",
+    "SELECT " + " || ".join(["'a'"] * 1200) + " AS x",
+    f"SELECT district FROM {POP} WHERE " + " OR ".join(f"total_population = {n}" for n in range(700)),
+    f"SELECT district FROM {POP} WHERE total_population IN (" + ", ".join(str(n) for n in range(2500)) + ")",
+    "SELECT " + "- " * 3000 + "1 AS x",
+    "SELECT " + "~" * 900 + "1 AS x",
+    "SELECT " + "[" * 200 + "1" + "]" * 200 + " AS x",
+    "SELECT " + "coalesce(" * 150 + "1" + ")" * 150 + " AS x",
+    f"WITH a AS (SELECT * FROM {SECRET}), {SECRET} AS (SELECT 1 AS x) SELECT * FROM a ORDER BY 1 DESC",
+    f"WITH {POP} AS (SELECT 1 AS x) SELECT * FROM {POP} ORDER BY 2",
+    f"SELECT * FROM {POP} ORDER BY 99",
+    f"SELECT district FROM {POP} GROUP BY 7",
+    "SELECT 'unterminated",
+    'SELECT "unterminated',
+    "SELECT $$ x",
+    "SELECT 1 AS x /* unterminated",
+    "SELECT \x00 1",
+    "SELECT " + ", ".join(f"{n} AS c{n}" for n in range(1000)),
+    f"SELECT * FROM {POP} WHERE district = ?",
+    f"SELECT * FROM {POP} WHERE district = $1",
+    f"SELECT * FROM {POP} WHERE district = :name",
+    "SELECT * FROM",
+    "WITH",
+    "WITH a AS () SELECT 1",
+    "SELECT * FROM (SELECT 1",
+    ")))) SELECT 1",
+    "SELECT 1 AS x QUALIFY",
+    f"SELECT * FROM {POP} p JOIN {AREA} a USING ()",
+    "\ufeffSELECT 1; \ufeffDROP TABLE x",
+]
+
 HOSTILE_STATEMENTS = (
     DDL_AND_DML
     + MULTIPLE_STATEMENTS
@@ -264,4 +484,14 @@ HOSTILE_STATEMENTS = (
     + RESOURCE_BOMBS
     + CASE_AND_UNICODE_TRICKS
     + NESTED_AND_SCOPE_TRICKS
+    + CTE_SHADOWING
+    + HIDDEN_RELATION_NAMES
+    + VALUE_AND_ROW_BOMBS
+    + JOIN_BOMBS
+    + FORBIDDEN_CALLS_IN_EVERY_CLAUSE
+    + CHECKER_BREAKERS
 )
+
+# Every statement above that names the restricted table or hidden catalog relations: the ones a
+# leak test runs past the guard, straight into the public sandbox, to show the second layer holds.
+READS_OF_HIDDEN_RELATIONS = CTE_SHADOWING + HIDDEN_RELATION_NAMES + NOT_PERMITTED_TABLES_AND_COLUMNS

@@ -14,8 +14,8 @@ ALLOWED = {
 }
 
 
-def test_there_are_at_least_a_hundred_distinct_hostile_statements() -> None:
-    assert len(set(HOSTILE_STATEMENTS)) == len(HOSTILE_STATEMENTS) >= 100
+def test_there_are_at_least_five_hundred_distinct_hostile_statements() -> None:
+    assert len(set(HOSTILE_STATEMENTS)) == len(HOSTILE_STATEMENTS) >= 500
 
 
 @pytest.mark.parametrize("statement", HOSTILE_STATEMENTS)
@@ -40,7 +40,7 @@ def test_hostile_statement_is_rejected(statement: str) -> None:
         ("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT n FROM r", "recursive"),
         (f"SELECT * FROM {POP} CROSS JOIN {AREA}", "CROSS JOIN"),
         (f"SELECT * FROM {POP}, {AREA}", "join condition"),
-        ("SELECT * FROM range(10)", "range()"),
+        ("SELECT * FROM range(10)", "generate_series() is not allowed"),
         ("SELECT hash(1)", "not on the list of permitted functions"),
         (f"SELECT * INTO copy_of_area FROM {AREA}", "INTO"),
         ("x" * 10_001, "longer than"),

@@ -14,12 +14,13 @@ from hostile_statements import AREA, HOSTILE_STATEMENTS, POP, SECRET
 from assistant.errors import CityQAError, ErrorCode
 from assistant.sql.cards import TableCard
 from assistant.sql.guard import guard_sql
-from assistant.sql.warehouse import DuckDBWarehouse, Warehouse
+from assistant.sql.warehouse import DuckDBWarehouse, WarehouseReader
 
 Checksum = Callable[[DuckDBWarehouse], str]
 PublicTables = Callable[[DuckDBWarehouse], dict[str, list[str]]]
 
 ABSOLUTE_TARGET = Path("/tmp/cityqa_pwned_abs.csv")
+PUBLIC = [POP, AREA]  # what a user without clearance may see
 
 
 def _files_under(directory: Path) -> set[str]:
@@ -42,7 +43,7 @@ def test_hostile_statement_is_refused_and_changes_nothing(
     files_before = _files_under(database_directory)
     with pytest.raises(CityQAError) as raised:
         guarded = guard_sql(statement, public_tables(shared_warehouse))
-        shared_warehouse.run_readonly(guarded.sql, timeout_ms=2000, max_rows=50)
+        shared_warehouse.run_readonly(guarded.sql, timeout_ms=2000, max_rows=50, tables=PUBLIC)
     assert raised.value.code in {ErrorCode.SQL_REJECTED, ErrorCode.SQL_FAILED, ErrorCode.SQL_TIMEOUT}
     assert checksum(shared_warehouse) == before
     assert _files_under(database_directory) == files_before
@@ -87,7 +88,7 @@ def test_read_only_connection_refuses_writes_and_files_without_the_guard(
     monkeypatch.chdir(tmp_path)
     before = checksum(shared_warehouse)
     with pytest.raises(CityQAError) as raised:
-        shared_warehouse.run_readonly(statement, timeout_ms=2000, max_rows=50)
+        shared_warehouse.run_readonly(statement, timeout_ms=2000, max_rows=50, tables=PUBLIC)
     assert raised.value.code is ErrorCode.SQL_FAILED
     assert checksum(shared_warehouse) == before
     assert list(tmp_path.iterdir()) == []
@@ -101,13 +102,16 @@ def test_connection_settings_are_hardened_and_locked(shared_warehouse: DuckDBWar
         "current_setting('threads'), current_setting('access_mode')",
         timeout_ms=2000,
         max_rows=1,
+        tables=PUBLIC,
     )
     assert result.rows == [[False, True, False, False, 1, "read_only"]]
 
 
 def test_errors_do_not_suggest_hidden_table_names(shared_warehouse: DuckDBWarehouse) -> None:
     with pytest.raises(CityQAError) as raised:
-        shared_warehouse.run_readonly("SELECT * FROM staff_salaries", timeout_ms=2000, max_rows=5)
+        shared_warehouse.run_readonly(
+            "SELECT * FROM staff_salaries", timeout_ms=2000, max_rows=5, tables=PUBLIC
+        )
     assert raised.value.code is ErrorCode.SQL_FAILED
     assert "staff_salaries_2025" not in raised.value.detail
     assert "\n" not in raised.value.detail
@@ -117,21 +121,28 @@ def test_errors_do_not_suggest_hidden_table_names(shared_warehouse: DuckDBWareho
 def test_a_slow_query_is_interrupted_at_the_time_limit(shared_warehouse: DuckDBWarehouse) -> None:
     with pytest.raises(CityQAError) as raised:
         shared_warehouse.run_readonly(
-            "SELECT count(*) FROM range(100000000000) a", timeout_ms=200, max_rows=1
+            "SELECT count(*) FROM range(100000000000) a", timeout_ms=200, max_rows=1, tables=PUBLIC
         )
     assert raised.value.code is ErrorCode.SQL_TIMEOUT
     # the connection is usable afterwards
-    assert shared_warehouse.run_readonly("SELECT 1 AS one", timeout_ms=2000, max_rows=1).rows == [[1]]
+    assert shared_warehouse.run_readonly(
+        "SELECT 1 AS one", timeout_ms=2000, max_rows=1, tables=PUBLIC
+    ).rows == [[1]]
 
 
 def test_rows_beyond_max_rows_are_cut_and_flagged(shared_warehouse: DuckDBWarehouse) -> None:
     result = shared_warehouse.run_readonly(
-        f"SELECT district_en FROM {POP} ORDER BY total_population DESC", timeout_ms=2000, max_rows=2
+        f"SELECT district_en FROM {POP} ORDER BY total_population DESC",
+        timeout_ms=2000,
+        max_rows=2,
+        tables=PUBLIC,
     )
     assert result.rows == [["Haeundae-gu"], ["Busanjin-gu"]]
     assert result.row_count == 2
     assert result.truncated is True
-    full = shared_warehouse.run_readonly(f"SELECT district_en FROM {POP}", timeout_ms=2000, max_rows=4)
+    full = shared_warehouse.run_readonly(
+        f"SELECT district_en FROM {POP}", timeout_ms=2000, max_rows=4, tables=PUBLIC
+    )
     assert full.row_count == 4 and full.truncated is False
 
 
@@ -142,6 +153,7 @@ def test_values_are_json_serialisable(shared_warehouse: DuckDBWarehouse) -> None
         f"[1, 2] AS list, {{'a': 1}} AS struct, 1.5::FLOAT AS small FROM {POP}",
         timeout_ms=2000,
         max_rows=1,
+        tables=PUBLIC,
     )
     assert result.columns == ["total", "share", "as_of", "at", "missing", "list", "struct", "small"]
     assert result.rows == [[950880, 24.835, "2025-05-31", "2025-05-31T09:00:00", None, [1, 2], {"a": 1}, 1.5]]
@@ -156,7 +168,7 @@ def test_guarded_query_runs_and_returns_columns(
         f"JOIN {AREA} a ON p.district = a.district ORDER BY per_km2 DESC",
         public_tables(shared_warehouse),
     )
-    result = shared_warehouse.run_readonly(guarded.sql, timeout_ms=2000, max_rows=10)
+    result = shared_warehouse.run_readonly(guarded.sql, timeout_ms=2000, max_rows=10, tables=PUBLIC)
     assert result.query == guarded.sql
     assert result.columns == ["district_en", "per_km2"]
     assert result.rows[0] == ["Jung-gu", 13102.0]
@@ -184,11 +196,11 @@ def test_cards_round_trip_through_the_metadata_table(
 
 def test_construction_does_no_io(tmp_path: Path) -> None:
     path = tmp_path / "not" / "yet" / "cityqa.duckdb"
-    warehouse: Warehouse = DuckDBWarehouse(path)
+    warehouse: WarehouseReader = DuckDBWarehouse(path)
     assert not path.parent.exists()
     assert warehouse.tables() == {}
     with pytest.raises(CityQAError) as raised:
-        warehouse.run_readonly("SELECT 1", timeout_ms=1000, max_rows=1)
+        warehouse.run_readonly("SELECT 1", timeout_ms=1000, max_rows=1, tables=PUBLIC)
     assert raised.value.code is ErrorCode.SQL_FAILED
     assert not path.parent.exists()
     assert DuckDBWarehouse(path).cards() == {}
@@ -213,6 +225,7 @@ def test_replace_table_casts_columns_to_the_card_types(
         "ORDER BY total_population",
         timeout_ms=2000,
         max_rows=10,
+        tables=PUBLIC,
     )
     assert result.rows == [
         ["BIGINT", "BIGINT", "DOUBLE", "수영구", "Suyeong-gu", 170426, 44745, 26.25],
@@ -246,9 +259,9 @@ def test_reads_and_writes_alternate_in_one_process(
     warehouse: DuckDBWarehouse, cards: dict[str, TableCard], card_factory: Callable[..., TableCard]
 ) -> None:
     count = f"SELECT count(*) FROM {AREA}"
-    assert warehouse.run_readonly(count, timeout_ms=2000, max_rows=1).rows == [[4]]
+    assert warehouse.run_readonly(count, timeout_ms=2000, max_rows=1, tables=PUBLIC).rows == [[4]]
     warehouse.replace_table(cards[AREA], pandas.DataFrame({"district": ["서구"], "land_area_km2": [13.99]}))
-    assert warehouse.run_readonly(count, timeout_ms=2000, max_rows=1).rows == [[1]]
+    assert warehouse.run_readonly(count, timeout_ms=2000, max_rows=1, tables=PUBLIC).rows == [[1]]
     new_card = card_factory("district_households_2025", [("district", "VARCHAR"), ("households", "INTEGER")])
     warehouse.replace_table(new_card, pandas.DataFrame({"district": ["서구"], "households": [51234]}))
     assert "district_households_2025" in warehouse.tables()
@@ -256,10 +269,12 @@ def test_reads_and_writes_alternate_in_one_process(
     warehouse.drop_table("district_households_2025")
     assert "district_households_2025" not in warehouse.tables()
     assert "district_households_2025" not in warehouse.cards()
-    assert warehouse.run_readonly(count, timeout_ms=2000, max_rows=1).rows == [[1]]
+    assert warehouse.run_readonly(count, timeout_ms=2000, max_rows=1, tables=PUBLIC).rows == [[1]]
 
 
 def test_no_stray_files_next_to_the_database(warehouse: DuckDBWarehouse) -> None:
-    warehouse.run_readonly(f"SELECT * FROM {POP}", timeout_ms=2000, max_rows=10)
+    warehouse.run_readonly(f"SELECT * FROM {POP}", timeout_ms=2000, max_rows=10, tables=PUBLIC)
     warehouse.close()
-    assert sorted(os.listdir(warehouse.path.parent)) == [warehouse.path.name]
+    sandboxes = warehouse.path.with_name(warehouse.path.stem + ".sandboxes")
+    assert sorted(os.listdir(warehouse.path.parent)) == [warehouse.path.name, sandboxes.name]
+    assert [path.suffix for path in sandboxes.iterdir()] == [".duckdb"]  # one sandbox, no WAL or partial
