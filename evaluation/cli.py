@@ -4,9 +4,10 @@ Thresholds (``--min-score`` / ``--max-score``), each ``METRIC=VALUE``, ``METRIC>
 ``METRIC<=VALUE``:
 
 - ``METRIC=VALUE`` means "at least VALUE" for higher-is-better metrics and "at most VALUE" for the
-  lower-is-better ones (`LOWER_IS_BETTER`: wrong_refusal_rate, permission_leaks, latency_*), so
-  ``--min-score permission_leaks=0`` asks for no leaks; ``>=``/``<=`` state the direction explicitly;
-  every ``--max-score`` item means "at most".
+  lower-is-better ones (`LOWER_IS_BETTER`: wrong_refusal_rate, confident_wrong_rate, permission_leaks,
+  latency_*), so ``--min-score permission_leaks=0`` asks for no leaks and
+  ``--max-score confident_wrong_rate=0.01`` for at most 1% confident-wrong answers; ``>=``/``<=``
+  state the direction explicitly; every ``--max-score`` item means "at most".
 - METRIC is a name of `METRICS` (overall), or scoped: ``by_category.sql.answer_accuracy``,
   ``by_lang.ko.retrieval_hit_at_5``, ``by_tag.lookup.answer_accuracy``.
 - VALUE is a number; rates may be written as percentages (``80%`` = 0.8).

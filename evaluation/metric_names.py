@@ -40,12 +40,28 @@ METRICS: dict[str, str] = {
         "Appearances of a `must_not_cite` source in citations, suggestions, retrieved ids, SQL tables "
         "or answer text, summed (must be 0)."
     ),
+    "confident_wrong_rate": (
+        "Share of cases whose answer has confidence high or medium and is wrong (the case failed, e.g. a "
+        "wrong answer or an answered refusal case); errors have no confidence (lower is better)."
+    ),
+    "answered_when_retrieved": (
+        "Answer accuracy among cases whose expected sources are in the top 5 retrieved ids "
+        "(retrieval_hit_at_5): did the answer use what retrieval found?"
+    ),
+    "lead_source_accuracy": (
+        "Share of answerable cases with expected sources whose first citation ([1]) is an expected "
+        "source (all_of ∪ any_of), e.g. the lead dataset of a catalog answer (errors count as wrong)."
+    ),
+    "locator_accuracy": (
+        "Share of cases with `locator_contains` where a cited locator of an expected source contains one "
+        "of the strings (errors count as wrong)."
+    ),
     "latency_p50_ms": "Median answer latency in ms (linear interpolation between closest ranks).",
     "latency_p95_ms": "95th percentile answer latency in ms (linear interpolation between closest ranks).",
 }
 
 LOWER_IS_BETTER: frozenset[str] = frozenset(
-    {"wrong_refusal_rate", "permission_leaks", "latency_p50_ms", "latency_p95_ms"}
+    {"wrong_refusal_rate", "confident_wrong_rate", "permission_leaks", "latency_p50_ms", "latency_p95_ms"}
 )
 
 

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from assistant.models import Answer
+from assistant.models import Answer, Citation
 
 from .cases import NumberExpectation, SourcesExpectation
 
@@ -187,6 +187,28 @@ def sources_cited(cited: Sequence[str], expected: SourcesExpectation) -> tuple[b
     if problems:
         return False, "; ".join(problems) + f" (cited: {sorted(distinct) or 'nothing'})"
     return True, "expected sources cited"
+
+
+def lead_source_correct(answer: Answer, expected: SourcesExpectation) -> float | None:
+    """1.0 when the first citation ([n] with the lowest n) is an expected source (all_of ∪ any_of);
+    0.0 when it is not or nothing was cited; None when the case expects no source."""
+    if expected.is_empty:
+        return None
+    if not answer.citations:
+        return 0.0
+    lead = min(answer.citations, key=lambda c: c.n)
+    return 1.0 if lead.source_id in expected.expected else 0.0
+
+
+def locator_matches(citations: Sequence[Citation], expected_ids: set[str], wanted: Sequence[str]) -> bool:
+    """Whether some citation of an expected source (any citation when none is expected) has a locator
+    containing one of the wanted strings (case- and width-insensitive)."""
+    return any(
+        text_contains(c.locator, needle)
+        for c in citations
+        if not expected_ids or c.source_id in expected_ids
+        for needle in wanted
+    )
 
 
 # ----- permission --------------------------------------------------------------------------------

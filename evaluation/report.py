@@ -29,6 +29,10 @@ TABLE_METRICS = (
     "refusal_correct_rate",
     "wrong_refusal_rate",
     "permission_leaks",
+    "confident_wrong_rate",
+    "answered_when_retrieved",
+    "lead_source_accuracy",
+    "locator_accuracy",
     "latency_p50_ms",
     "latency_p95_ms",
 )
@@ -70,6 +74,7 @@ def print_summary(summary: dict[str, Any], console: Console, *, max_failures: in
             cells[0] = f"[bold red]{cells[0]}[/]"
         table.add_row(name, *cells)
     console.print(table)
+    print_calibration(summary["overall"]["calibration"], console)
     if "judge" in summary:
         judge = summary["judge"]
         console.print(
@@ -90,6 +95,17 @@ def print_summary(summary: dict[str, Any], console: Console, *, max_failures: in
             )
         if len(failing) > max_failures:
             console.print(f"  … and {len(failing) - max_failures} more (see the report)")
+
+
+def print_calibration(calibration: dict[str, dict[str, Any]], console: Console) -> None:
+    """Cases and accuracy per confidence level: is "high" right more often than "low"?"""
+    table = Table(title="Calibration (accuracy by stated confidence)")
+    table.add_column("confidence")
+    table.add_column("cases", justify="right")
+    table.add_column("accuracy", justify="right")
+    for level, row in calibration.items():
+        table.add_row(escape(level), str(row["cases"]), format_metric("answer_accuracy", row["accuracy"]))
+    console.print(table)
 
 
 def _score(value: float | None) -> str:
@@ -132,6 +148,7 @@ __all__ = [
     "build_summary",
     "case_rows",
     "format_metric",
+    "print_calibration",
     "print_summary",
     "write_report",
 ]

@@ -87,6 +87,19 @@ def _group_table(title: str, groups: dict[str, dict[str, Any]]) -> str:
     return f"<h2>{_e(title)}</h2><table><tr><th></th><th>passed</th>{head}</tr>{rows}</table>"
 
 
+def _calibration_table(calibration: dict[str, dict[str, Any]]) -> str:
+    rows = "".join(
+        f"<tr><th>{_e(level)}</th><td class=num>{row['cases']}</td>"
+        f"<td class=num>{format_metric('answer_accuracy', row['accuracy'])}"
+        f"{_bar('answer_accuracy', row['accuracy'])}</td></tr>"
+        for level, row in calibration.items()
+    )
+    return (
+        "<h2>Calibration</h2><p class=muted>Cases and accuracy by the confidence each answer stated.</p>"
+        f"<table><tr><th>confidence</th><th>cases</th><th>accuracy</th></tr>{rows}</table>"
+    )
+
+
 def _latency_table(latency: dict[str, dict[str, float | None]]) -> str:
     rows = "".join(
         f"<tr><th>{_e(c)}</th><td class=num>{format_metric('p50_ms', v['p50'])}</td>"
@@ -247,7 +260,7 @@ def render_html(
         f"{_e(', '.join(run.get('case_files', [])))}</p>"
         f"<p><b>{overall['passed']} of {overall['cases']} cases passed</b> "
         f"({format_metric('answer_accuracy', overall['answer_accuracy'])}).</p>{leak_banner}"
-        f"{charts}<h2>Scores</h2>{_metrics_table(summary)}"
+        f"{charts}<h2>Scores</h2>{_metrics_table(summary)}{_calibration_table(overall['calibration'])}"
         f"{_group_table('By language', summary['by_lang'])}{_group_table('By tag', summary['by_tag'])}"
         f"{_latency_table(summary['latency_ms'])}{_judge_section(summary.get('judge'))}"
         f"{_compare_section(comparison)}{_cases_table(rows)}</body></html>"

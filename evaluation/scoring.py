@@ -16,6 +16,7 @@ from assistant.models import Answer, Citation, SqlResult, Suggestion
 
 from . import metrics
 from .cases import Case
+from .confidence import calibration_table, is_confident_wrong
 
 HIT_AT_K = (1, 3, 5)
 REFUSING_ERROR_CODES = ("forbidden", "unauthorized")
@@ -126,9 +127,17 @@ def score_case(
     scores["permission_leaks"] = float(len(result.leaks))
     scores["sql_correct"] = _check_score(checks, "sql_result")
     scores["sql_produced_ok"] = _check_score(checks, "sql_produced")
+    if expect.locator_contains:
+        scores["locator_correct"] = _check_score(checks, "locator") or 0.0  # no answer: wrong
+    if not expect.refuse and not expect.sources.is_empty:
+        lead = metrics.lead_source_correct(answer, expect.sources) if answer is not None else None
+        scores["lead_source_correct"] = lead or 0.0  # no answer: wrong
     result.checks = checks
     result.passed = error is None and all(check.passed is not False for check in checks)
     scores["answer_correct"] = 1.0 if result.passed else 0.0
+    scores["confident_wrong"] = 1.0 if is_confident_wrong(result.confidence, result.passed) else 0.0
+    if scores.get("hit_at_5") == 1.0:
+        scores["answer_correct_when_retrieved"] = scores["answer_correct"]
     result.scores = scores
     return result
 
@@ -176,9 +185,24 @@ def _answer_checks(case: Case, answer: Answer, refused: bool, known: set[str] | 
     if not expect.sources.is_empty:
         ok, detail = metrics.sources_cited(cited, expect.sources)
         checks.append(Check(name="sources", passed=ok, detail=detail))
+    if expect.locator_contains:
+        checks.append(_locator_check(answer, expect.sources.expected, expect.locator_contains))
     problems = metrics.citation_problems(answer, known)
     checks.append(Check(name="citations_valid", passed=not problems, detail="; ".join(problems) or "valid"))
     return checks
+
+
+def _locator_check(answer: Answer, expected_ids: set[str], wanted: list[str]) -> Check:
+    """Some citation of an expected source (any citation if none is expected) has a wanted locator."""
+    if metrics.locator_matches(answer.citations, expected_ids, wanted):
+        return Check(name="locator", passed=True, detail=f"a cited locator contains one of {wanted}")
+    shown = [f"{c.source_id} {c.locator!r}" for c in answer.citations]
+    return Check(
+        name="locator",
+        passed=False,
+        detail=f"no cited locator of an expected source contains one of {wanted} "
+        f"(cited: {shown or 'nothing'})",
+    )
 
 
 def _sql_checks(
@@ -240,6 +264,10 @@ _AGGREGATES: dict[str, tuple[str, str]] = {
     "refusal_correct_rate": ("refusal_correct", "mean"),
     "wrong_refusal_rate": ("wrong_refusal", "mean"),
     "permission_leaks": ("permission_leaks", "sum"),
+    "confident_wrong_rate": ("confident_wrong", "mean"),
+    "answered_when_retrieved": ("answer_correct_when_retrieved", "mean"),
+    "lead_source_accuracy": ("lead_source_correct", "mean"),
+    "locator_accuracy": ("locator_correct", "mean"),
 }
 
 
@@ -262,6 +290,7 @@ def summarize_group(results: Sequence[CaseResult]) -> dict[str, Any]:
     summary["latency_p50_ms"] = metrics.percentile(latencies, 50)
     summary["latency_p95_ms"] = metrics.percentile(latencies, 95)
     summary["n"] = counts
+    summary["calibration"] = calibration_table((r.confidence, r.passed) for r in results)
     return summary
 
 

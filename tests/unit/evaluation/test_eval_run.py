@@ -240,3 +240,24 @@ def test_http_skips_gold_sql_without_executor(cases_file: Path, tmp_path: Path) 
     ]
     sql_check = next(c for c in rows[0]["checks"] if c["name"] == "sql_result")
     assert sql_check["passed"] is None and "add gold_rows" in sql_check["detail"]
+
+
+def test_calibration_and_new_metrics_in_the_printed_summary_json_and_html(
+    cases_file: Path, tmp_path: Path
+) -> None:
+    code, output = _run(
+        cases_file, good=False, report_dir=tmp_path / "r", max_scores=["confident_wrong_rate=0.01"]
+    )
+    assert code == 1 and "confident_wrong_rate<=0.01: measured 0.3333" in output
+    for name in ("confident_wrong_rate", "answered_when_retrieved", "lead_source_accuracy"):
+        assert name in output
+    assert "Calibration" in output and "no answer" not in output
+    high_row = next(line for line in output.splitlines() if line.strip("│ ").startswith("high"))
+    assert "2" in high_row and "50.0%" in high_row
+
+    summary = json.loads((tmp_path / "r" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["overall"]["calibration"]["high"] == {"cases": 2, "accuracy": 0.5}
+    assert summary["overall"]["calibration"]["none"] == {"cases": 1, "accuracy": 0.0}
+    assert summary["by_lang"]["ko"]["calibration"]["none"]["cases"] == 1
+    html = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    assert "<h2>Calibration</h2>" in html and "confident_wrong_rate" in html
