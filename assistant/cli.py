@@ -11,15 +11,19 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from assistant.config import Settings
 from assistant.errors import CityQAError, ErrorCode
 from assistant.models import Classification
+
+if TYPE_CHECKING:
+    from ingestion.report import IngestReport
 
 app = typer.Typer(
     help="cityqa: answers a city's questions over its own data, with cited sources.", no_args_is_help=True
@@ -83,8 +87,9 @@ def ingest(
 
     A statistics table needs a table card: beside it in a folder, given with --card, or drafted from the
     data with --draft-card for the official to review."""
+    from ingestion.file_names import readable_name
     from ingestion.loaders import SourceDefaults
-    from ingestion.tables import check_card_arguments, is_table_data
+    from ingestion.tables import check_card_arguments
 
     if card is not None:
         if draft_card:
@@ -100,22 +105,43 @@ def ingest(
         card=card,
         draft_cards=draft_card,
     )
-    console.print(
-        f"indexed {len(report.indexed)} file(s) ({report.chunks_indexed} chunks), "
-        f"unchanged {len(report.unchanged)}, failed {len(report.failed)}, removed {len(report.removed)}"
-    )
-    for data_path, card_path in report.drafted:
-        console.print(
-            f"  [yellow]drafted card[/yellow] for {data_path}: review {card_path} (needs_review)",
-            highlight=False,
-        )
-    for path, reason in report.failed:
-        console.print(f"  [red]failed[/red] {path}: {reason}", highlight=False)
-        not_loadable = "not a dataset catalog" in reason or "unsupported file type" in reason
-        if card is None and not draft_card and is_table_data(Path(path)) and not_loadable:
-            console.print("    a statistics table? pass --card CARD.yaml or --draft-card", highlight=False)
+    _print_ingest_report(report, table_hint=card is None and not draft_card)
+    if report.found_nothing:
+        given = ", ".join(readable_name(str(path)) for path in paths)
+        raise CityQAError(ErrorCode.NOT_FOUND, f"nothing to ingest: no ingestible files in {given}")
     if report.failed:
         raise typer.Exit(2)
+
+
+def _print_ingest_report(report: IngestReport, table_hint: bool) -> None:
+    """One summary line, then one line per drafted card, skipped file or part, and failed file.
+    Paths and reasons are printed as text, never as markup, and readable even when a name is not UTF-8."""
+    from ingestion.file_names import readable_name
+    from ingestion.tables import is_table_data
+
+    console.print(
+        f"indexed {len(report.indexed)} file(s) ({report.chunks_indexed} chunks), "
+        f"unchanged {len(report.unchanged)}, failed {len(report.failed)}, skipped {len(report.skipped)}, "
+        f"removed {len(report.removed)}",
+        soft_wrap=True,
+    )
+
+    def line(label: str, style: str, path: str, text: str) -> None:
+        console.print(
+            f"  [{style}]{label}[/{style}] {escape(readable_name(path))}: {escape(readable_name(text))}",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+    for data_path, card_path in report.drafted:
+        line("drafted card for", "yellow", data_path, f"review {card_path} (needs_review)")
+    for path, reason in report.skipped:
+        line("skipped", "yellow", path, reason)
+    for path, reason in report.failed:
+        line("failed", "red", path, reason)
+        not_loadable = "not a dataset catalog" in reason or "unsupported file type" in reason
+        if table_hint and is_table_data(Path(path)) and not_loadable:
+            console.print("    a statistics table? pass --card CARD.yaml or --draft-card", highlight=False)
 
 
 @app.command()

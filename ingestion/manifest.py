@@ -20,6 +20,11 @@ class ManifestEntry(BaseModel):
     kind: str = Field(description="document, catalog or table")
     chunks: int = 0
     indexed_at: str = ""
+    skipped_parts: list[str] = Field(
+        default_factory=list,
+        description="parts of the file left out when it was indexed (e.g. malformed catalog rows), "
+        "reported again on every run that finds the file unchanged",
+    )
 
 
 class Manifest(BaseModel):
@@ -37,13 +42,22 @@ class Manifest(BaseModel):
         temporary.write_text(self.model_dump_json(indent=1), encoding="utf-8")
         temporary.replace(path)
 
-    def record(self, key: str, sha256: str, source_ids: list[str], kind: str, chunks: int) -> None:
+    def record(
+        self,
+        key: str,
+        sha256: str,
+        source_ids: list[str],
+        kind: str,
+        chunks: int,
+        skipped_parts: list[str] | None = None,
+    ) -> None:
         self.files[key] = ManifestEntry(
             sha256=sha256,
             source_ids=source_ids,
             kind=kind,
             chunks=chunks,
             indexed_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            skipped_parts=skipped_parts or [],
         )
 
     def owner_of(self, source_id: str) -> str | None:
@@ -63,4 +77,11 @@ def content_hash(*parts: bytes) -> str:
 
 
 def file_key(path: Path) -> str:
+    """The resolved path, JSON-escaped: non-ASCII and undecodable name bytes become `\\uXXXX`, so any
+    file name can be stored in the UTF-8 manifest."""
     return json.dumps(str(path.resolve()))[1:-1]
+
+
+def path_of_key(key: str) -> Path:
+    """The path a `file_key` was made from (the escapes undone, or a Korean name would look deleted)."""
+    return Path(json.loads(f'"{key}"'))

@@ -1,7 +1,9 @@
 """Ingest files into the stores: load → chunk → expand → embed → index, guided by the manifest.
 
-Every file ends in exactly one bucket of the report: indexed, unchanged or failed (with a reason).
-A failure never stops the run, and re-running is idempotent.
+Every file found ends in exactly one bucket of the report: indexed, unchanged or failed (with a
+reason); what is not ingested on purpose is listed as skipped with a reason (`ingestion.discovery`),
+and so are the parts left out of an indexed file (malformed catalog rows), again on every run that
+finds the file unchanged. A failure never stops the run, and re-running is idempotent.
 
 Statistics tables come with a table card: found in their folder, given explicitly (`card=`, for one
 data file; the given data file wins over the card's `file`), or, with `draft_cards=True`, drafted
@@ -14,8 +16,7 @@ card's, so re-running reports the table unchanged.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -32,8 +33,11 @@ from assistant.stores.keyword_index import BM25KeywordIndex
 from assistant.stores.vector_store import ChromaVectorStore
 from ingestion.card_draft import draft_card, table_name_for, write_card
 from ingestion.chunking import chunk_source
-from ingestion.loaders import SourceDefaults, load_file
-from ingestion.manifest import Manifest, content_hash, file_key
+from ingestion.discovery import discover_files
+from ingestion.file_names import readable_name, safe_name
+from ingestion.loaders import SourceDefaults, load_file_reporting_skips
+from ingestion.manifest import Manifest, content_hash, file_key, path_of_key
+from ingestion.report import IngestReport
 from ingestion.tables import (
     check_card_arguments,
     data_file_of,
@@ -49,24 +53,9 @@ from ingestion.tables import (
     table_source,
 )
 
+__all__ = ["ChunkingPolicy", "IngestReport", "IngestStores", "Ingestor"]
+
 logger = logging.getLogger(__name__)
-
-# Project files that live beside data but are not data (SQL examples are read by the semantic layer).
-_SKIPPED_NAMES = {"README.md", "readme.md", "api_keys.toml", ".gitkeep", "examples.yaml"}
-
-
-@dataclass
-class IngestReport:
-    indexed: list[tuple[str, int]] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    # (data file, card drafted for it and written beside it for review)
-    drafted: list[tuple[str, str]] = field(default_factory=list)
-
-    @property
-    def chunks_indexed(self) -> int:
-        return sum(count for _, count in self.indexed)
 
 
 @dataclass
@@ -84,29 +73,6 @@ class ChunkingPolicy:
     max_chars: int = 900
     overlap: int = 120
     embedding_batch_size: int = 64
-
-
-def discover_files(paths: list[Path]) -> Iterator[tuple[Path, Path]]:
-    """(file, root) pairs under the given paths, sorted; data files of table cards are left to the card."""
-    for given in paths:
-        root = given if given.is_dir() else given.parent
-        files = sorted(p for p in given.rglob("*") if p.is_file()) if given.is_dir() else [given]
-        card_data = {data_file_of(load_card(p), p) for p in files if _safe_is_card(p)}
-        for path in files:
-            if path.name in _SKIPPED_NAMES or any(
-                part.startswith(".") for part in path.relative_to(root).parts
-            ):
-                continue
-            if path.name.endswith((".meta.yaml", ".meta.yml")) or path.resolve() in card_data:
-                continue
-            yield path, root
-
-
-def _safe_is_card(path: Path) -> bool:
-    try:
-        return is_table_card(path) and bool(load_card(path))
-    except CityQAError:
-        return False  # reported as a failure when the file itself is ingested
 
 
 class Ingestor:
@@ -129,9 +95,10 @@ class Ingestor:
             check_card_arguments(paths, card)
         report = IngestReport()
         manifest = Manifest.load(self.stores.manifest_path)
-        for missing in [path for path in paths if not path.exists()]:
-            report.failed.append((str(missing), "no such file or folder"))
-        files = list(discover_files([path for path in paths if path.exists()]))
+        discovered = discover_files(paths)
+        report.failed.extend((str(missing), "no such file or folder") for missing in discovered.missing)
+        report.skipped.extend(discovered.skipped)
+        files = discovered.files
         given_files = {path.resolve() for path in paths if path.is_file()}
         changed = False
         with Progress(transient=True, disable=not _is_terminal()) as progress:
@@ -147,10 +114,12 @@ class Ingestor:
                     else:
                         changed |= self._ingest_file(path, root, defaults, manifest, report)
                 except CityQAError as error:
-                    report.failed.append((str(path), error.detail))
+                    # Reasons name the file; readable_name keeps an undecodable name printable.
+                    report.failed.append((str(path), readable_name(error.detail)))
                 except Exception as error:  # one bad file must not stop the run; the reason is kept
                     logger.exception("unexpected failure ingesting %s", path)
-                    report.failed.append((str(path), f"unexpected error: {type(error).__name__}: {error}"))
+                    reason = f"unexpected error: {type(error).__name__}: {error}"
+                    report.failed.append((str(path), readable_name(reason)))
                 progress.advance(task)
         if prune:
             changed |= self._prune(manifest, report)
@@ -172,11 +141,16 @@ class Ingestor:
         )
         if _unchanged(manifest, key, digest):
             report.unchanged.append(str(path))
+            report.skipped.extend((str(path), part) for part in manifest.files[key].skipped_parts)
             return False
-        loaded = load_file(path, root, defaults)
+        loaded_file = load_file_reporting_skips(path, root, defaults)
+        loaded = loaded_file.sources
         kind = loaded[0].source.kind.value if loaded else "document"
-        chunk_count = self._replace_sources(key, digest, loaded, kind, None, None, manifest)
+        chunk_count = self._replace_sources(
+            key, digest, loaded, kind, None, None, manifest, loaded_file.skipped_parts
+        )
         report.indexed.append((str(path), chunk_count))
+        report.skipped.extend((str(path), part) for part in loaded_file.skipped_parts)
         return True
 
     def _ingest_drafting_card(
@@ -236,8 +210,10 @@ class Ingestor:
         card: TableCard | None,
         frame: pd.DataFrame | None,
         manifest: Manifest,
+        skipped_parts: list[str] | None = None,
     ) -> int:
-        """Replace the file's old sources (and table) with `loaded`; returns the number of chunks."""
+        """Replace the file's old sources (and table) with `loaded`; returns the number of chunks.
+        `skipped_parts` (parts of the file left out) are kept in the manifest to report while unchanged."""
         self._check_no_duplicates(loaded, key, manifest)
         chunks = self._chunks(loaded)
         vectors = self._embed(chunks)
@@ -252,7 +228,7 @@ class Ingestor:
             self.stores.warehouse.replace_table(card, frame)
         self.stores.vector_store.add_chunks(chunks, vectors)
         self.stores.keyword_index.add(chunks)
-        manifest.record(key, digest, new_ids, kind, len(chunks))
+        manifest.record(key, digest, new_ids, kind, len(chunks), skipped_parts)
         return len(chunks)
 
     def _chunks(self, loaded: list[LoadedSource]) -> list[Chunk]:
@@ -298,7 +274,7 @@ class Ingestor:
         """Forget files that no longer exist on disk, with all their sources."""
         removed = False
         for key in list(manifest.files):
-            if not Path(key).exists():
+            if not path_of_key(key).exists():
                 for source_id in manifest.files[key].source_ids:
                     self._delete_source(source_id)
                 del manifest.files[key]
@@ -317,10 +293,11 @@ def _bytes_or_empty(path: Path) -> bytes:
 
 
 def _origin(path: Path, root: Path) -> str:
+    """Like `loaders.common.origin_of`: undecodable name bytes percent-escaped, as ids need."""
     try:
-        return path.relative_to(root).as_posix()
+        return safe_name(path.relative_to(root).as_posix())
     except ValueError:
-        return path.name
+        return safe_name(path.name)
 
 
 def _is_terminal() -> bool:

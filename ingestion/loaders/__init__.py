@@ -1,5 +1,8 @@
 """Loaders: one file in, located sources out (`load_file`). Pure functions, no stores.
 
+`load_file_reporting_skips` also returns the parts of the file that were left out (malformed catalog
+rows), each with its reason; the pipeline uses it so that nothing is dropped without a word.
+
 Every failure is a CityQAError(INGEST_FAILED) naming the file and the reason, so the pipeline can
 list it and move on to the next file.
 """
@@ -12,20 +15,24 @@ from pathlib import Path
 from assistant.models import LoadedSource
 from ingestion.loaders.catalog import load_catalog_csv
 from ingestion.loaders.catalog_json import load_catalog_json
-from ingestion.loaders.common import SourceDefaults, ingest_failed
+from ingestion.loaders.common import LoadedFile, SourceDefaults, ingest_failed
 from ingestion.loaders.docx import load_docx
 from ingestion.loaders.html import load_html
 from ingestion.loaders.markdown import load_markdown
 from ingestion.loaders.pdf import load_pdf
 from ingestion.loaders.text import load_text
 
-__all__ = ["SUPPORTED_SUFFIXES", "SourceDefaults", "load_file"]
+__all__ = ["SUPPORTED_SUFFIXES", "LoadedFile", "SourceDefaults", "load_file", "load_file_reporting_skips"]
 
-_Loader = Callable[[Path, Path, SourceDefaults], list[LoadedSource]]
+_Loader = Callable[[Path, Path, SourceDefaults], LoadedFile]
 
 
 def _one(loader: Callable[[Path, Path, SourceDefaults], LoadedSource]) -> _Loader:
-    return lambda path, root, defaults: [loader(path, root, defaults)]
+    return lambda path, root, defaults: LoadedFile([loader(path, root, defaults)])
+
+
+def _many(loader: Callable[[Path, Path, SourceDefaults], list[LoadedSource]]) -> _Loader:
+    return lambda path, root, defaults: LoadedFile(loader(path, root, defaults))
 
 
 _LOADERS: dict[str, _Loader] = {
@@ -37,8 +44,8 @@ _LOADERS: dict[str, _Loader] = {
     ".pdf": _one(load_pdf),
     ".docx": _one(load_docx),
     ".csv": load_catalog_csv,
-    ".json": load_catalog_json,
-    ".jsonld": load_catalog_json,
+    ".json": _many(load_catalog_json),
+    ".jsonld": _many(load_catalog_json),
 }
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_LOADERS)
@@ -50,8 +57,14 @@ def load_file(path: Path, root: Path, defaults: SourceDefaults) -> list[LoadedSo
     """Load one file into sources with located sections; `root` makes each `Source.origin` relative.
 
     Raises CityQAError(INGEST_FAILED) for an empty, undecodable, corrupt or unsupported file, a CSV
-    that is not a dataset catalog, or a document from which no text can be extracted.
+    that is not a dataset catalog (or has no valid row), or a document from which no text can be
+    extracted. Parts left out of a file that loads are not returned: see `load_file_reporting_skips`.
     """
+    return load_file_reporting_skips(path, root, defaults).sources
+
+
+def load_file_reporting_skips(path: Path, root: Path, defaults: SourceDefaults) -> LoadedFile:
+    """`load_file`, plus the parts of the file left out (each with its reason)."""
     suffix = path.suffix.lower()
     loader = _LOADERS.get(suffix)
     if loader is None:

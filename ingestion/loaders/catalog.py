@@ -7,14 +7,14 @@ the file-data export (dataset_id, org, title, publisher, department, ...). Both 
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.models import LoadedSource, Section, Source, SourceKind
 from ingestion.encoding import read_text
-from ingestion.loaders.common import SourceDefaults, ingest_failed, origin_of
+from ingestion.loaders.catalog_rows import describe_rows_set_aside, read_catalog_rows
+from ingestion.loaders.common import LoadedFile, SourceDefaults, ingest_failed, origin_of
 from ingestion.loaders.metadata import DocumentMetadata, read_sidecar
 
 DATAGOKR_PAGE_KINDS = {"FILE": "fileData", "API": "openapi", "STD": "standard"}
@@ -99,22 +99,38 @@ def catalog_source(
     )
 
 
-def load_catalog_csv(path: Path, root: Path, defaults: SourceDefaults) -> list[LoadedSource]:
-    reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
-    header = {name.strip() for name in reader.fieldnames or []}
-    reader.fieldnames = [name.strip() for name in reader.fieldnames or []]
-    rows = list(reader)
+def load_catalog_csv(path: Path, root: Path, defaults: SourceDefaults) -> LoadedFile:
+    """One source per well-formed row; malformed rows and rows without a dataset key are left out and
+    listed by line number. A catalog with no usable row at all fails."""
+    table = read_catalog_rows(read_text(path))
+    header = set(table.header)
+    make_record: Callable[[Mapping[str, str]], CatalogRecord]
     if {"목록키", "목록명"} <= header:
-        records = [_datagokr_list_record(row) for row in rows]
+        make_record, key_column = _datagokr_list_record, "목록키"
     elif {"dataset_id", "title"} <= header:
-        records = [_datagokr_filedata_record(row) for row in rows]
+        make_record, key_column = _datagokr_filedata_record, "dataset_id"
     else:
         raise ingest_failed(path, "is not a dataset catalog; statistics tables need a table card (--card)")
-    if not records:
+    if not table.rows and not table.malformed:
         raise ingest_failed(path, "the catalog has a header but no rows")
+    set_aside = list(table.malformed)
+    records: list[CatalogRecord] = []
+    for row in table.rows:
+        record = make_record(row.cells)
+        if record.key:
+            records.append(record)
+        else:
+            set_aside.append((row.line, f"no dataset key ({key_column})"))
+    if not records:
+        raise ingest_failed(path, f"no valid catalog rows ({describe_rows_set_aside(set_aside)})")
     _reject_duplicates(path, records)
     file_metadata = read_sidecar(path)
-    return [catalog_source(record, path, root, defaults, file_metadata) for record in records]
+    sources = [catalog_source(record, path, root, defaults, file_metadata) for record in records]
+    if not set_aside:
+        return LoadedFile(sources)
+    total = len(records) + len(set_aside)
+    summary = f"{len(set_aside)} of {total} catalog rows skipped: {describe_rows_set_aside(set_aside)}"
+    return LoadedFile(sources, [summary])
 
 
 def datagokr_url(key: str, dataset_type: str) -> str:
@@ -129,18 +145,16 @@ def split_keywords(value: str) -> list[str]:
 def _reject_duplicates(path: Path, records: list[CatalogRecord]) -> None:
     seen: set[str] = set()
     for record in records:
-        if not record.key:
-            raise ingest_failed(path, f"a catalog row has no dataset key (title {record.title!r})")
         if record.key in seen:
             raise ingest_failed(path, f"dataset key {record.key} appears twice")
         seen.add(record.key)
 
 
-def _cell(row: dict[str | None, str | None], column: str) -> str:
+def _cell(row: Mapping[str, str], column: str) -> str:
     return (row.get(column) or "").strip()
 
 
-def _datagokr_list_record(row: dict[str | None, str | None]) -> CatalogRecord:
+def _datagokr_list_record(row: Mapping[str, str]) -> CatalogRecord:
     key = _cell(row, "목록키")
     dataset_type = _cell(row, "목록유형").upper()
     return CatalogRecord(
@@ -160,7 +174,7 @@ def _datagokr_list_record(row: dict[str | None, str | None]) -> CatalogRecord:
     )
 
 
-def _datagokr_filedata_record(row: dict[str | None, str | None]) -> CatalogRecord:
+def _datagokr_filedata_record(row: Mapping[str, str]) -> CatalogRecord:
     key = _cell(row, "dataset_id")
     org, publisher, title = _cell(row, "org"), _cell(row, "publisher"), _cell(row, "title")
     # data.go.kr names datasets "<agency>_<title>"; this export splits them, so put the agency back

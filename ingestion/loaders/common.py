@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
 from assistant.errors import CityQAError, ErrorCode
 from assistant.models import Classification, LoadedSource, Section, Source, SourceKind
+from ingestion.file_names import readable_name, safe_name
 from ingestion.loaders.metadata import DocumentMetadata, detect_language
 
 
@@ -18,16 +20,26 @@ class SourceDefaults(BaseModel):
     departments: list[str] = Field(default_factory=list)
 
 
+@dataclass
+class LoadedFile:
+    """What one file yielded: its sources, and each part of it that was left out, with the reason
+    (e.g. malformed catalog rows), so the pipeline can report them instead of dropping them."""
+
+    sources: list[LoadedSource]
+    skipped_parts: list[str] = field(default_factory=list)
+
+
 def origin_of(path: Path, root: Path) -> str:
-    """The file's path relative to the ingested root, in posix form; its name when outside the root."""
+    """The file's path relative to the ingested root, in posix form; its name when outside the root.
+    Bytes of the name that are not UTF-8 are percent-escaped: the origin becomes the source id."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return safe_name(path.resolve().relative_to(root.resolve()).as_posix())
     except ValueError:
-        return path.name
+        return safe_name(path.name)
 
 
 def ingest_failed(path: Path, reason: str) -> CityQAError:
-    return CityQAError(ErrorCode.INGEST_FAILED, f"{path.name}: {reason}")
+    return CityQAError(ErrorCode.INGEST_FAILED, f"{readable_name(path.name)}: {reason}")
 
 
 def document_source(
@@ -48,7 +60,7 @@ def document_source(
     source = Source(
         source_id=f"doc:{origin}",
         kind=SourceKind.DOCUMENT,
-        title=metadata.title or fallback_title or path.stem,
+        title=metadata.title or fallback_title or readable_name(path.stem),
         url=metadata.url,
         classification=metadata.classification or defaults.classification,
         departments=metadata.departments if metadata.departments is not None else list(defaults.departments),
