@@ -187,7 +187,10 @@ def test_a_table_card_loads_the_warehouse_and_indexes_a_table_source(make_stack,
     assert "district_land_area" in stack.warehouse.tables()
     assert "land_area_km2" in stack.warehouse.tables()["district_land_area"]
     result = stack.warehouse.run_readonly(
-        "SELECT COUNT(*), SUM(admin_dong_count) FROM district_land_area", timeout_ms=2000, max_rows=10
+        "SELECT COUNT(*), SUM(admin_dong_count) FROM district_land_area",
+        timeout_ms=2000,
+        max_rows=10,
+        tables=["district_land_area"],
     )
     assert result.rows[0][0] == 16
     source = stack.sources.get_for_user("table:district_land_area", User())
@@ -200,7 +203,9 @@ def test_a_table_card_loads_the_warehouse_and_indexes_a_table_source(make_stack,
     data.write_text("\n".join(lines[:-1]) + "\n", "utf-8")
     changed = stack.ingestor.ingest([tables], SourceDefaults())
     assert [path for path, _ in changed.indexed] == [str(tables / "district_land_area.yaml")]
-    count = stack.warehouse.run_readonly("SELECT COUNT(*) FROM district_land_area", 2000, 10)
+    count = stack.warehouse.run_readonly(
+        "SELECT COUNT(*) FROM district_land_area", 2000, 10, tables=["district_land_area"]
+    )
     assert count.rows[0][0] == 15
 
 

@@ -31,7 +31,7 @@ KOREAN_CSV = (
 
 
 def _rows(stack, sql: str) -> list[list[object]]:
-    return stack.warehouse.run_readonly(sql, timeout_ms=5000, max_rows=100).rows
+    return stack.warehouse.run_readonly(sql, 5000, 100, tables=stack.warehouse.tables()).rows
 
 
 def _land_area(folder: Path, card_text: str | None = None) -> tuple[Path, Path]:
