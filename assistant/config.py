@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     )
     sql_timeout_ms: int = Field(3000, ge=100, description="Time limit of one generated SQL statement.")
     sql_max_rows: int = Field(200, ge=1, description="Row cap of a generated SQL result.")
+    sql_max_result_bytes: int = Field(
+        2_000_000, ge=1000, description="Cap on the size of one SQL result; rows past it are cut."
+    )
     glossary_file: Path | None = Field(
         None, description="Extra bilingual glossary (YAML) merged over the built-in Busan glossary."
     )

@@ -32,7 +32,7 @@ def open_stores(settings: Settings) -> Stores:
     return Stores(
         vector_store=ChromaVectorStore(client, settings.collection),
         keyword_index=BM25KeywordIndex.open(settings.keyword_index_path),
-        warehouse=DuckDBWarehouse(settings.warehouse_path),
+        warehouse=DuckDBWarehouse(settings.warehouse_path, max_result_bytes=settings.sql_max_result_bytes),
     )
 
 

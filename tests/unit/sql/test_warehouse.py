@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas
 import pytest
-from hostile_statements import AREA, HOSTILE_STATEMENTS, POP, SECRET
+from hostile_statements import AREA, HOSTILE_STATEMENTS, POP, READS_OF_HIDDEN_RELATIONS, SECRET
 
 from assistant.errors import CityQAError, ErrorCode
 from assistant.sql.cards import TableCard
@@ -278,3 +280,94 @@ def test_no_stray_files_next_to_the_database(warehouse: DuckDBWarehouse) -> None
     sandboxes = warehouse.path.with_name(warehouse.path.stem + ".sandboxes")
     assert sorted(os.listdir(warehouse.path.parent)) == [warehouse.path.name, sandboxes.name]
     assert [path.suffix for path in sandboxes.iterdir()] == [".duckdb"]  # one sandbox, no WAL or partial
+
+
+# -- the sandbox: a guard bug cannot become a leak -------------------------------------------------
+SECRET_VALUES = ("김민수", "이지은", "52000000", "61000000", "card_json", "staff_salaries")
+
+
+@pytest.mark.parametrize("statement", READS_OF_HIDDEN_RELATIONS)
+def test_hidden_relations_are_not_in_the_public_sandbox_even_without_the_guard(
+    statement: str, shared_warehouse: DuckDBWarehouse
+) -> None:
+    """Each trick runs unguarded where a public user's queries run: the restricted table, the cards
+    and the warehouse file are simply not there."""
+    try:
+        result = shared_warehouse.run_readonly(statement, timeout_ms=2000, max_rows=50, tables=PUBLIC)
+    except CityQAError as error:
+        assert error.code in {ErrorCode.SQL_FAILED, ErrorCode.SQL_TIMEOUT}
+        return
+    shown = json.dumps(result.model_dump(), ensure_ascii=False)
+    assert not [value for value in SECRET_VALUES if value in shown], shown[:300]
+    assert str(shared_warehouse.path) not in shown
+
+
+def test_the_public_sandbox_lists_only_public_tables(shared_warehouse: DuckDBWarehouse) -> None:
+    result = shared_warehouse.run_readonly(
+        "SELECT table_name FROM duckdb_tables() ORDER BY 1", timeout_ms=2000, max_rows=50, tables=PUBLIC
+    )
+    assert result.rows == [[AREA], [POP]]
+
+
+def test_the_restricted_table_is_there_for_those_who_may_see_it(shared_warehouse: DuckDBWarehouse) -> None:
+    result = shared_warehouse.run_readonly(
+        f"SELECT count(*) FROM {SECRET}", timeout_ms=2000, max_rows=1, tables=[*PUBLIC, SECRET]
+    )
+    assert result.rows == [[2]]
+
+
+# -- limits that hold ------------------------------------------------------------------------------
+def test_a_function_that_ignores_the_interrupt_still_returns_at_the_time_limit(
+    shared_warehouse: DuckDBWarehouse,
+) -> None:
+    """DuckDB checks for interrupts between vectors; one huge lpad() call runs for seconds past it."""
+    started = time.perf_counter()
+    with pytest.raises(CityQAError) as raised:
+        shared_warehouse.run_readonly(
+            "SELECT length(lpad('x', 100000000, 'y')) AS n", timeout_ms=300, max_rows=1, tables=PUBLIC
+        )
+    assert raised.value.code is ErrorCode.SQL_TIMEOUT
+    assert time.perf_counter() - started < 0.3 + 1.0
+
+
+def test_result_bytes_are_capped(tmp_path: Path, cards: dict[str, TableCard]) -> None:
+    small = DuckDBWarehouse(tmp_path / "cityqa.duckdb", max_result_bytes=30)
+    small.replace_table(cards[AREA], pandas.DataFrame({"district": list("abcdefghij"), "land_area_km2": 1.0}))
+    try:
+        result = small.run_readonly(
+            f"SELECT district FROM {AREA}", timeout_ms=2000, max_rows=100, tables=[AREA]
+        )
+        assert 0 < result.row_count < 10 and result.truncated
+        with pytest.raises(CityQAError, match="larger than the 30-byte limit"):
+            small.run_readonly(
+                "SELECT 'x' || district || '" + "y" * 100 + "' AS s FROM " + AREA, 2000, 5, tables=[AREA]
+            )
+    finally:
+        small.close()
+
+
+def test_a_slow_query_does_not_hold_up_the_others(
+    tmp_path: Path, card_factory: Callable[..., TableCard]
+) -> None:
+    """Queries run side by side on their own cursors: no lock serialises the warehouse."""
+    warehouse = DuckDBWarehouse(tmp_path / "cityqa.duckdb")
+    big = card_factory("big_table", [("k", "INTEGER"), ("v", "INTEGER")])
+    warehouse.replace_table(big, pandas.DataFrame({"k": [i % 4 for i in range(40_000)], "v": range(40_000)}))
+    slow = "SELECT count(*) FROM big_table a JOIN big_table b ON a.k = b.k JOIN big_table c ON a.k = c.k"
+    fast = "SELECT max(v) FROM big_table WHERE k = 1"
+    try:
+        warehouse.run_readonly(fast, 2000, 1, tables=["big_table"])  # builds the sandbox
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            slow_run = pool.submit(warehouse.run_readonly, slow, 3000, 1, tables=["big_table"])
+            time.sleep(0.2)
+            started = time.perf_counter()
+            for _ in range(10):
+                assert warehouse.run_readonly(fast, 2000, 1, tables=["big_table"]).rows == [[39997]]
+            fast_seconds = time.perf_counter() - started
+            assert not slow_run.done()  # the fast queries finished while the slow one ran
+            with pytest.raises(CityQAError) as raised:
+                slow_run.result()
+        assert raised.value.code is ErrorCode.SQL_TIMEOUT
+        assert fast_seconds < 2.0
+    finally:
+        warehouse.close()
