@@ -154,6 +154,7 @@ def serve(
     import uvicorn
 
     from assistant.api.app import create_app
+    from assistant.api.server import SERVE_HTTP_PROTOCOL
     from assistant.factory import build_assistant, build_user_directory, open_stores
     from assistant.sources import SourceCatalog
 
@@ -162,7 +163,13 @@ def serve(
     application = create_app(
         build_assistant(settings, stores), build_user_directory(settings), SourceCatalog(stores.keyword_index)
     )
-    uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_level="info")
+    uvicorn.run(
+        application,
+        host=host or settings.host,
+        port=port or settings.port,
+        http=SERVE_HTTP_PROTOCOL,
+        log_level="info",
+    )
 
 
 @app.command()

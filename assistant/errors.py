@@ -15,6 +15,7 @@ class ErrorCode(enum.StrEnum):
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
     METHOD_NOT_ALLOWED = "method_not_allowed"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
     SQL_REJECTED = "sql_rejected"
     SQL_FAILED = "sql_failed"
     SQL_TIMEOUT = "sql_timeout"
@@ -35,6 +36,7 @@ _HTTP_STATUS = {
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.METHOD_NOT_ALLOWED: 405,
+    ErrorCode.PAYLOAD_TOO_LARGE: 413,
     ErrorCode.SQL_REJECTED: 422,
     ErrorCode.SQL_FAILED: 422,
     ErrorCode.SQL_TIMEOUT: 408,

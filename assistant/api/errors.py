@@ -1,13 +1,22 @@
-"""One JSON error shape for every route: {"ok": false, "error_code", "detail", "request_id"}."""
+"""One JSON error shape for every route: {"ok": false, "error_code", "detail", "request_id"}.
+
+`ErrorBody` is that shape: the handlers below, the request body limit (`limits.py`) and the HTTP
+server's own protocol errors (`server.py`) all build it, and the OpenAPI document names it for every
+error status of every route (`contract.py`).
+"""
 
 from __future__ import annotations
 
 import logging
+import re
+import uuid
 from collections.abc import Mapping
+from typing import Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.errors import CityQAError, ErrorCode
@@ -20,7 +29,44 @@ _STATUS_CODES = {
     403: ErrorCode.FORBIDDEN,
     404: ErrorCode.NOT_FOUND,
     405: ErrorCode.METHOD_NOT_ALLOWED,
+    413: ErrorCode.PAYLOAD_TOO_LARGE,
 }
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+
+class ErrorBody(BaseModel):
+    """The one error shape of every route."""
+
+    ok: Literal[False] = Field(description="Always false on an error.")
+    error_code: ErrorCode = Field(description="What went wrong, as a stable code.")
+    detail: str = Field(description="A message that is safe to show; never a traceback.")
+    request_id: str = Field(description="The request's id (also in the x-request-id header) to quote.")
+
+
+def new_request_id() -> str:
+    return "r_" + uuid.uuid4().hex[:16]
+
+
+def request_id_from_header(header: str | None) -> str:
+    """The caller's request id when it is a short plain token (it reaches logs), else a new one."""
+    if header and _REQUEST_ID.match(header):
+        return header
+    return new_request_id()
+
+
+def error_body(code: ErrorCode, detail: str, request_id: str) -> dict[str, object]:
+    return ErrorBody(ok=False, error_code=code, detail=detail, request_id=request_id).model_dump(mode="json")
+
+
+def error_headers(code: ErrorCode, request_id: str) -> dict[str, str]:
+    """Headers every error carries. A 401 names the scheme to authenticate with (RFC 9110 §11.6.1);
+    a 413 closes the connection rather than have the server read the rest of the oversized body."""
+    headers = {"x-request-id": request_id}
+    if code is ErrorCode.UNAUTHORIZED:
+        headers["www-authenticate"] = "Bearer"
+    if code is ErrorCode.PAYLOAD_TOO_LARGE:
+        headers["connection"] = "close"
+    return headers
 
 
 def error_response(
@@ -30,15 +76,11 @@ def error_response(
     status: int | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
+    request_id = getattr(request.state, "request_id", None) or new_request_id()
     return JSONResponse(
         status_code=status or code.http_status,
-        headers=dict(headers) if headers else None,
-        content={
-            "ok": False,
-            "error_code": code.value,
-            "detail": detail,
-            "request_id": getattr(request.state, "request_id", None),
-        },
+        headers={**(headers or {}), **error_headers(code, request_id)},
+        content=error_body(code, detail, request_id),
     )
 
 
@@ -50,7 +92,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
         problems = "; ".join(
-            f"{'.'.join(str(part) for part in item['loc'] if part != 'body')}: {item['msg']}"
+            f"{'.'.join(str(part) for part in item['loc'] if part != 'body') or 'body'}: {item['msg']}"
             for item in error.errors()
         )
         return error_response(request, ErrorCode.BAD_REQUEST, problems or "invalid request")

@@ -4,7 +4,8 @@ request ids and the audit log."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,12 +15,12 @@ from fastapi.testclient import TestClient
 from starlette.routing import Route
 
 from assistant.api.app import create_app
+from assistant.api.errors import ErrorBody
+from assistant.api.limits import DEFAULT_MAX_BODY_BYTES
 from assistant.models import Classification
 from assistant.sources import SourceCatalog
 from assistant.users import key_id
-from ingestion.loaders import SourceDefaults
 
-DEMO_TABLES = Path(__file__).resolve().parents[3] / "data" / "demo" / "tables"
 QUESTION = "How many days does the agency have to decide on a public data request?"
 PUBLIC_DOC = "doc:request_procedure.md"
 INTERNAL_DOC = "doc:internal_review.md"
@@ -29,18 +30,6 @@ CITATION_KEYS = {"n", "source_id", "kind", "title", "locator", "url", "snippet",
 ANSWER_KEYS = {"answer_id", "conversation_id", "answer", "citations", "sql", "confidence", "timings_ms"}
 PERSONNEL_KEY = "demo-personnel-key"
 INTERNAL_KEY = "demo-internal-key"
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory, stack_builder, corpus_writer, corpus_ingester):
-    home = tmp_path_factory.mktemp("api")
-    built = stack_builder(home / "home")
-    corpus_ingester(built, corpus_writer(home / "corpus"))
-    # One real curated table (card + CSV) so /api/sql has something to query.
-    report = built.ingestor.ingest([DEMO_TABLES / "district_land_area.yaml"], SourceDefaults())
-    assert report.failed == [], report.failed
-    yield built
-    built.warehouse.close()
 
 
 def _app(stack, allow_anonymous: bool = True) -> FastAPI:
@@ -79,6 +68,9 @@ def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
     assert isinstance(body["detail"], str) and body["detail"]
     assert body["request_id"] == response.headers["x-request-id"]
     assert "Traceback" not in response.text
+    ErrorBody.model_validate(body)  # the shape the OpenAPI document names for every error
+    if status == 401:
+        assert response.headers["www-authenticate"] == "Bearer"
     return body
 
 
@@ -244,6 +236,15 @@ def test_wrong_method_on_every_route(client: TestClient, app: FastAPI) -> None:
     assert checked >= len(_routes(app))
 
 
+@pytest.mark.parametrize("method", ["FOO", "PROPFIND", "TRACE"])
+def test_custom_method_on_every_route(client: TestClient, app: FastAPI, method: str) -> None:
+    for route in _routes(app):
+        _, url, _ = ROUTE_REQUESTS[route.path]
+        response = client.request(method, url)
+        assert_error(response, 405, "method_not_allowed")
+        assert set(response.headers["allow"].replace(" ", "").split(",")) == set(route.methods or ())
+
+
 def test_unknown_key_on_every_authenticated_route(client: TestClient, app: FastAPI) -> None:
     for route in _routes(app):
         if route.path not in AUTHENTICATED:
@@ -258,6 +259,57 @@ def test_unknown_key_on_every_authenticated_route(client: TestClient, app: FastA
         )
 
 
+# Credential headers that are present but not a well-formed known key: never anonymous, always 401.
+BAD_CREDENTIALS = {
+    "bearer-empty": {"authorization": "Bearer "},
+    "bearer-no-key": {"authorization": "Bearer"},
+    "basic": {"authorization": "Basic ZGVtbzpkZW1v"},
+    "token-scheme-valid-key": {"authorization": f"Token {INTERNAL_KEY}"},
+    "key-without-scheme": {"authorization": INTERNAL_KEY},
+    "bearer-two-words": {"authorization": f"Bearer {INTERNAL_KEY} {INTERNAL_KEY}"},
+    "bearer-unknown": {"authorization": "Bearer stolen"},
+    "api-key-empty": {"x-api-key": ""},
+    "api-key-blank": {"x-api-key": "  "},
+    "api-key-unknown": {"x-api-key": "stolen"},
+    "headers-disagree": {"authorization": f"Bearer {INTERNAL_KEY}", "x-api-key": PERSONNEL_KEY},
+    "valid-bearer-bad-api-key": {"authorization": f"Bearer {INTERNAL_KEY}", "x-api-key": ""},
+}
+
+
+@pytest.mark.parametrize("headers", list(BAD_CREDENTIALS.values()), ids=list(BAD_CREDENTIALS))
+def test_malformed_or_unknown_credentials_are_401_on_every_authenticated_route(
+    client: TestClient, app: FastAPI, headers: dict[str, str]
+) -> None:
+    checked = 0
+    for route in _routes(app):
+        if route.path not in AUTHENTICATED:
+            continue
+        method, url, body = ROUTE_REQUESTS[route.path]
+        error = assert_error(client.request(method, url, json=body, headers=headers), 401, "unauthorized")
+        assert INTERNAL_KEY not in error["detail"] and "stolen" not in error["detail"]
+        checked += 1
+    assert checked == len(AUTHENTICATED)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"authorization": f"bearer {INTERNAL_KEY}"},
+        {"authorization": f"BEARER  {INTERNAL_KEY}"},
+        {"authorization": f"Bearer {INTERNAL_KEY}", "x-api-key": INTERNAL_KEY},
+    ],
+    ids=["lower-case-scheme", "upper-case-scheme-two-spaces", "both-headers-same-key"],
+)
+def test_well_formed_credentials_authenticate(client: TestClient, headers: dict[str, str]) -> None:
+    listed = client.get("/api/sources", headers=headers)
+    assert listed.status_code == 200, listed.text
+    assert INTERNAL_DOC in {source["source_id"] for source in listed.json()}
+
+
+def test_healthz_ignores_credentials(client: TestClient) -> None:
+    assert client.get("/healthz", headers=BAD_CREDENTIALS["basic"]).status_code == 200
+
+
 def test_anonymous_when_disallowed_on_every_authenticated_route(
     closed_client: TestClient, app: FastAPI
 ) -> None:
@@ -270,6 +322,54 @@ def test_anonymous_when_disallowed_on_every_authenticated_route(
             assert keyed.status_code == 200, keyed.text
         else:
             assert response.status_code == 200
+
+
+def test_oversized_body_on_every_route(client: TestClient, app: FastAPI) -> None:
+    """A declared Content-Length over the limit is refused before the route runs, on every route."""
+    oversized = json.dumps({"question": "x" * 20_000_000}).encode()
+    for route in _routes(app):
+        _, url, _ = ROUTE_REQUESTS[route.path]
+        for method in sorted(set(route.methods or ()) - {"HEAD"}):
+            response = client.request(
+                method, url, content=oversized, headers={"content-type": "application/json"}
+            )
+            body = assert_error(response, 413, "payload_too_large")
+            assert str(DEFAULT_MAX_BODY_BYTES) in body["detail"]
+            assert response.headers["connection"] == "close"
+
+
+def _chunks(total: int, size: int = 4096) -> Iterator[bytes]:
+    """A JSON body streamed without a Content-Length (chunked), `total` bytes long."""
+    body = json.dumps({"question": "x" * (total - 16)}).encode()
+    for start in range(0, len(body), size):
+        yield body[start : start + size]
+
+
+@pytest.mark.parametrize("path", ["/api/chat", "/api/sql"])
+def test_streamed_body_is_counted(stack, path: str) -> None:
+    small = TestClient(
+        create_app(stack.assistant, stack.users, stack.sources, max_body_bytes=10_000),
+        raise_server_exceptions=False,
+    )
+    headers = {"content-type": "application/json", "x-request-id": "req-413"}
+    response = small.post(path, content=_chunks(50_000), headers=headers)
+    assert "content-length" not in response.request.headers
+    body = assert_error(response, 413, "payload_too_large")
+    assert body["request_id"] == "req-413"
+    assert "10000 bytes" in body["detail"]
+
+
+def test_body_limit_is_a_create_app_parameter(stack) -> None:
+    small = TestClient(create_app(stack.assistant, stack.users, stack.sources, max_body_bytes=100))
+    assert_error(small.post("/api/chat", json={"question": QUESTION * 3}), 413, "payload_too_large")
+    assert small.post("/api/chat", json={"question": "10 days?"}).status_code == 200
+    streamed_within = small.post(
+        "/api/chat", content=_chunks(90), headers={"content-type": "application/json"}
+    )
+    assert streamed_within.status_code == 200, streamed_within.text
+    for invalid in (b"two", b"\xb2", b"-1"):  # "²" (latin-1 b"\xb2") is str.isdigit(), but not an int
+        response = small.post("/api/chat", content=b"{}", headers={b"content-length": invalid})
+        assert_error(response, 400, "bad_request")
 
 
 @pytest.mark.parametrize("path", ["/nope", "/api/nope", "/api/chat/extra", "/healthz/x", "/"])
@@ -302,7 +402,34 @@ def test_blank_question_and_non_json_body(client: TestClient) -> None:
         400,
         "bad_request",
     )
-    assert_error(client.post("/api/chat", json=["question"]), 400, "bad_request")
+    not_an_object = assert_error(client.post("/api/chat", json=["question"]), 400, "bad_request")
+    assert not_an_object["detail"].startswith("body: ")
+
+
+@pytest.mark.parametrize(
+    ("question", "blank"),
+    [
+        ("\u3000", True),
+        (" \t\n\u00a0", True),
+        ("\u2028\u205f", True),
+        ("\x1c", False),  # a control character, not Unicode white space (though str.isspace says so)
+        ("\u200b", False),  # zero width space: not Unicode white space either
+        ("?", False),
+        (" 해운대 ", False),
+    ],
+    ids=["ideographic-space", "ascii-and-nbsp", "separators", "file-separator", "zero-width", "mark", "ko"],
+)
+def test_blank_questions_are_what_the_schema_pattern_says(
+    client: TestClient, question: str, blank: bool
+) -> None:
+    """The OpenAPI pattern is the rule: a question it accepts is answered, one it refuses is 400."""
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["ChatRequest"]
+    assert bool(re.search(schema["properties"]["question"]["pattern"], question)) is not blank
+    response = client.post("/api/chat", json={"question": question})
+    if blank:
+        assert "non-blank" in assert_error(response, 400, "bad_request")["detail"]
+    else:
+        assert response.status_code == 200, response.text
 
 
 def test_an_unexpected_failure_is_the_same_shape_without_a_traceback(stack) -> None:

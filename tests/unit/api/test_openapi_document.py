@@ -1,0 +1,117 @@
+"""The OpenAPI document states the contract: every error status of every route with the one error
+shape, the optional credentials, the request body limit; FastAPI's HTTPValidationError is gone."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant.api.app import create_app
+from assistant.api.limits import DEFAULT_MAX_BODY_BYTES
+from assistant.users import UserDirectory
+
+ERROR_BODY = {"$ref": "#/components/schemas/ErrorBody"}
+AUTHENTICATED = {
+    ("post", "/api/chat"),
+    ("post", "/api/sql"),
+    ("get", "/api/sources"),
+    ("get", "/api/sources/{source_id}"),
+}
+# Statuses each operation can answer, beyond 200 (the tests in test_api.py provoke each of them).
+EXPECTED_ERRORS = {
+    ("get", "/healthz"): {"400", "413", "500"},
+    ("post", "/api/chat"): {"400", "401", "413", "500"},
+    ("post", "/api/sql"): {"400", "401", "404", "408", "413", "422", "500"},
+    ("get", "/api/sources"): {"400", "401", "413", "500"},
+    ("get", "/api/sources/{source_id}"): {"400", "401", "404", "413", "500"},
+}
+
+
+def _document(stack, allow_anonymous: bool = True, **options: Any) -> dict[str, Any]:
+    users = UserDirectory({}, allow_anonymous=allow_anonymous)
+    return (
+        TestClient(create_app(stack.assistant, users, stack.sources, **options)).get("/openapi.json").json()
+    )
+
+
+def _operations(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {
+        (method, path): operation
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+    }
+
+
+def test_every_operation_documents_each_error_status_with_the_error_shape(stack) -> None:
+    operations = _operations(_document(stack))
+    assert set(operations) == set(EXPECTED_ERRORS)
+    for key, operation in operations.items():
+        responses = operation["responses"]
+        assert set(responses) == {"200"} | EXPECTED_ERRORS[key], key
+        for status, response in responses.items():
+            assert response["description"], (key, status)
+            assert "x-request-id" in response["headers"], (key, status)
+            if status != "200":
+                assert response["content"] == {"application/json": {"schema": ERROR_BODY}}, (key, status)
+
+
+def test_the_error_shape_is_one_strict_model(stack) -> None:
+    document = _document(stack)
+    error_body = document["components"]["schemas"]["ErrorBody"]
+    assert (
+        set(error_body["required"])
+        == set(error_body["properties"])
+        == {
+            "ok",
+            "error_code",
+            "detail",
+            "request_id",
+        }
+    )
+    assert error_body["properties"]["ok"]["const"] is False
+    assert "payload_too_large" in document["components"]["schemas"]["ErrorCode"]["enum"]
+
+
+def test_fastapi_validation_error_is_not_documented(stack) -> None:
+    """Invalid input is a 400 with the error shape; 422 means refused SQL, and only on /api/sql."""
+    document = _document(stack)
+    assert "ValidationError" not in json.dumps(document)
+    sql_422 = document["paths"]["/api/sql"]["post"]["responses"]["422"]
+    assert sql_422["content"]["application/json"]["schema"] == ERROR_BODY
+    assert "guard" in sql_422["description"]
+
+
+@pytest.mark.parametrize("allow_anonymous", [True, False])
+def test_credentials_are_optional_exactly_when_anonymous_access_is_on(stack, allow_anonymous: bool) -> None:
+    document = _document(stack, allow_anonymous=allow_anonymous)
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["bearerApiKey"] | {"description": ""} == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "",
+    }
+    assert (schemes["apiKeyHeader"]["in"], schemes["apiKeyHeader"]["name"]) == ("header", "X-API-Key")
+    for key, operation in _operations(document).items():
+        if key not in AUTHENTICATED:
+            assert "security" not in operation and "401" not in operation["responses"], key
+            continue
+        requirements = operation["security"]
+        assert {"bearerApiKey": []} in requirements and {"apiKeyHeader": []} in requirements
+        assert ({} in requirements) is allow_anonymous, key
+        assert "www-authenticate" in operation["responses"]["401"]["headers"]
+
+
+def test_the_body_limit_is_documented(stack) -> None:
+    default = _document(stack)["paths"]["/api/chat"]["post"]["responses"]["413"]["description"]
+    assert str(DEFAULT_MAX_BODY_BYTES) in default
+    small = _document(stack, max_body_bytes=1234)["paths"]["/api/chat"]["post"]["responses"]["413"]
+    assert "1234 bytes" in small["description"]
+
+
+def test_a_question_must_have_a_non_blank_character(stack) -> None:
+    question = _document(stack)["components"]["schemas"]["ChatRequest"]["properties"]["question"]
+    assert question["pattern"].startswith("[^") and "\\u3000" in question["pattern"]
+    assert (question["minLength"], question["maxLength"]) == (1, 2000)
