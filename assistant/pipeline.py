@@ -33,6 +33,8 @@ class StatisticsOutcome:
     sql: SqlResult | None = None
     slots: dict[str, object] = field(default_factory=dict)
     unmapped: list[str] = field(default_factory=list)
+    # Words of the question the computed statistic does not use: it may not be what was asked.
+    ignored: list[str] = field(default_factory=list)
     error: str | None = None
     # When the statistic answered one clause of a longer question, the rest of it (for documents).
     remainder: str | None = None
@@ -109,6 +111,8 @@ class Assistant:
             documents = self._documents_beside_statistics(outcome, user, terms)
             composition = self.composer.compose(question, documents, terms, outcome.part)
             answer.sql = outcome.sql
+            if outcome.ignored:
+                answer.notes.append("not used from the question: " + ", ".join(outcome.ignored))
         elif outcome is not None and outcome.is_statistical:
             composition = None
             answer.notes.extend(f"could not map {part}" for part in outcome.unmapped)
@@ -238,6 +242,8 @@ def _confidence(
     if removed:
         return "low"
     if outcome is not None and outcome.part is not None:
+        if outcome.ignored:
+            return "low"  # the statistic answers a question without some of the asker's words
         return "high" if not uncited else "medium"
     best = max((passage.relevance for passage in relevant), default=0.0)
     if best >= 0.8 and not uncited:

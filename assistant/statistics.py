@@ -108,7 +108,15 @@ class TableStatisticsAnswerer:
                 is_statistical=True, slots=draft.slots, error="the statistic could not be computed safely"
             )
         result = result.model_copy(update={"query": guarded.sql, "tables": guarded.tables})
-        sentence = describe_result(draft, result, layer, "ko" if is_korean(question) else "en")
+        korean = is_korean(question)
+        sentence = describe_result(draft, result, layer, "ko" if korean else "en")
+        if draft.ignored:
+            words = ", ".join(f"‘{word}’" for word in draft.ignored)
+            sentence += (
+                f" (질문 중 {words}은(는) 계산에 반영하지 못했습니다.)"
+                if korean
+                else f" (This does not take {words} into account.)"
+            )
         citations = [
             _table_citation(visible[name], n, guarded.sql) for n, name in enumerate(guarded.tables, 1)
         ]
@@ -118,6 +126,7 @@ class TableStatisticsAnswerer:
             sql=result,
             slots=draft.slots,
             remainder=remainder,
+            ignored=list(draft.ignored),
         )
 
 

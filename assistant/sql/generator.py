@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, Field, ValidationError
 
 from assistant.models import SqlResult, Turn
+from assistant.sql.coverage import audit_parse
 from assistant.sql.parser import QuestionParser
 from assistant.sql.phrasing import describe_slots_result
 from assistant.sql.semantic_layer import SemanticLayer
@@ -25,6 +26,10 @@ class SqlDraft(BaseModel):
     tables: list[str] = Field(default_factory=list)
     is_statistical: bool = Field(description="The question asks for a number/ranking/trend from the tables.")
     unmapped: list[str] = Field(default_factory=list, description="Parts that could not be mapped.")
+    ignored: list[str] = Field(
+        default_factory=list,
+        description="Words of the question the SQL does not use (answer is low confidence).",
+    )
     slots: dict[str, Any] = Field(default_factory=dict, description="Reused by follow-up questions.")
     description: str = ""
 
@@ -85,6 +90,10 @@ class SemanticParserGenerator:
                 sql=None, is_statistical=result.is_statistical, unmapped=result.unmapped, description=""
             )
         slots = result.slots
+        audit = audit_parse(result.text, result.matched_spans, slots, result.unused_mentions)
+        if audit.critical:
+            # The SQL would compute something else than what was asked: say what, and compute nothing.
+            return SqlDraft(sql=None, is_statistical=True, unmapped=[f"'{part}'" for part in audit.critical])
         sql = SqlBuilder(layer).build(slots)
         info = layer.table(slots.table)
         measure = info.measures[slots.measure]
@@ -94,6 +103,7 @@ class SemanticParserGenerator:
             tables=tables,
             is_statistical=True,
             unmapped=[],
+            ignored=audit.minor,
             slots=slots.to_dict(),
             description=describe_slots(slots, layer),
         )

@@ -23,7 +23,7 @@ from assistant.sql.question_cues import (
     has_cue,
 )
 from assistant.sql.semantic_layer import Measure, SemanticLayer, TableInfo
-from assistant.sql.slots import Period, QuerySlots
+from assistant.sql.slots import Period, QuerySlots, Threshold
 
 _UNKNOWN_EN_PLACE = re.compile(r"\b([a-z]+)-(gu|gun|si|dong)\b")
 _UNKNOWN_KO_PLACE = re.compile(r"(?<![가-힣])([가-힣]{1,4}[구군])(?=[은는이가의에와과도을를만 ,?.]|에서|$)")
@@ -145,6 +145,7 @@ class Mentions:
     values: list[tuple[Match, list[tuple[str, str, Any]]]] = field(default_factory=list)
     places: list[tuple[Match, list[Place]]] = field(default_factory=list)
     rest: str = ""
+    spans: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -152,6 +153,11 @@ class ParseResult:
     slots: QuerySlots | None
     is_statistical: bool
     unmapped: list[str] = field(default_factory=list)
+    # The normalised question, the spans the layer matched, and the matched phrases the slots leave
+    # unused: what `assistant.sql.coverage` audits.
+    text: str = ""
+    matched_spans: list[tuple[int, int]] = field(default_factory=list)
+    unused_mentions: list[str] = field(default_factory=list)
 
 
 def _collect(matches: list[Match], text: str) -> Mentions:
@@ -159,6 +165,7 @@ def _collect(matches: list[Match], text: str) -> Mentions:
     rest = list(text)
     for match in matches:
         kinds = {payload[0] for payload in match.payloads}
+        mentions.spans.append((match.start, match.end))
         for i in range(match.start, match.end):
             rest[i] = " "
         rest[match.start] = "§"
@@ -188,6 +195,7 @@ class QuestionParser:
         period, mentioned_years = extract_period(text)
         threshold = extract_threshold(text)
         mentions = _collect(self.layer.matcher.find(text), text)
+        threshold = _threshold_not_in_a_phrase(threshold, mentions)
         cue_text = re.sub(r"(?<!\d)(19|20)\d\d(?!\d)", " ", mentions.rest)
         if threshold:
             cue_text = re.sub(
@@ -240,7 +248,30 @@ class QuestionParser:
         self._decide_operation(slots, info, mentions, cue_text, full_text, threshold, is_followup)
         if unmapped:
             return ParseResult(None, True, unmapped)
-        return ParseResult(slots, True, [])
+        return ParseResult(slots, True, [], text, mentions.spans, self._unused_mentions(mentions, slots))
+
+    def _unused_mentions(self, mentions: Mentions, slots: QuerySlots) -> list[str]:
+        """Phrases the layer recognised that the slots do not act on (another measure, a value or a
+        place that filters nothing)."""
+        unused: list[str] = []
+        measures = {slots.measure, slots.second_measure}
+        for match, candidates in mentions.measures:
+            if match.phrase in _GENERIC_MEASURE_WORDS:
+                continue
+            if not any(name in measures for _table, name in candidates):
+                unused.append(match.phrase)
+        for match, values in mentions.values:
+            if not any(value in slots.filters.get(column, []) for _table, column, value in values):
+                unused.append(match.phrase)
+        filtered = {str(value) for values in slots.filters.values() for value in values}
+        for match, places in mentions.places:
+            if any(place.kind == "province" and place.name == "부산광역시" for place in places):
+                continue
+            if any(place.kind == "port" and place.name == "Busan" for place in places):
+                continue
+            if not any(place.name in filtered or place.name_en in filtered for place in places):
+                unused.append(match.phrase)
+        return unused
 
     # -- measure and table -----------------------------------------------------------------------
     def _choose_measure(
@@ -475,7 +506,7 @@ class QuestionParser:
                 slots.operation = "value"
             self._normalise_compare(slots, info)
             return
-        slots.threshold = threshold
+        slots.threshold = _in_measure_unit(threshold, measure)
         slots.aggregation = "avg" if cues["avg"] else "sum" if cues["sum"] and not measure.is_count else None
         slots.limit, slots.offset, slots.group_by, slots.share_part = None, 0, None, []
         period = slots.period
@@ -646,6 +677,28 @@ class QuestionParser:
             n for n in nouns if n not in {"년", "월", "구", "수", "몇"}
         ]
         return " ".join(parts[:4]) or question.strip()[:40]
+
+
+def _threshold_not_in_a_phrase(threshold: Threshold | None, mentions: Mentions) -> Threshold | None:
+    """"children under 15" names a measure (age 0-14), not a condition on its value."""
+    if threshold is None:
+        return None
+    for match, _candidates in mentions.measures:
+        numbers = re.findall(r"\d+(?:\.\d+)?", match.phrase.replace(",", ""))
+        if any(float(number) == threshold.value for number in numbers):
+            return None
+    return threshold
+
+
+_MILLIONS = re.compile(r"백만|million", re.IGNORECASE)
+
+
+def _in_measure_unit(threshold: Threshold | None, measure: Measure) -> Threshold | None:
+    """"more than 20 million TEU" against a column counted in millions compares with 20."""
+    in_millions = bool(measure.unit and _MILLIONS.search(measure.unit))
+    if threshold is not None and in_millions and threshold.value >= 100_000:
+        return threshold.model_copy(update={"value": threshold.value / 1_000_000})
+    return threshold
 
 
 def measure_of(layer: SemanticLayer, slots: QuerySlots) -> Measure:

@@ -259,9 +259,24 @@ def describe_slots_result(slots: QuerySlots, result: SqlResult, layer: SemanticL
                 f"{name}({value_text})입니다."
             )
         return f"{name} had the {word_en} {label} {period} ({scope}): {value_text}."
+    difference = _difference_of_two(slots, rows, unit, lang)
     if ko:
-        return f"{period} {scope}의 {label}: {listing}."
-    return f"{label[0].upper() + label[1:]} of {scope} {period}: {listing}."
+        return f"{period} {scope}의 {label}: {listing}.{difference}"
+    return f"{label[0].upper() + label[1:]} of {scope} {period}: {listing}.{difference}"
+
+
+def _difference_of_two(slots: QuerySlots, rows: list[list[Any]], unit: str, lang: str) -> str:
+    """A comparison of exactly two also states their difference, which is what "차이" asks for."""
+    if slots.operation != "compare" or len(rows) != 2:
+        return ""
+    first, second = rows[0][-1], rows[1][-1]
+    if not isinstance(first, int | float) or not isinstance(second, int | float):
+        return ""
+    gap = abs(first - second)
+    gap = round(gap, 2) if isinstance(gap, float) else gap
+    if lang == "ko":
+        return f" 차이는 {_with_unit(gap, unit, lang)}입니다."
+    return f" The difference is {_with_unit(gap, unit, lang)}."
 
 
 def _ordinal(n: int) -> str:
