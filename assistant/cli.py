@@ -161,7 +161,10 @@ def serve(
     settings = _settings()
     stores = open_stores(settings)
     application = create_app(
-        build_assistant(settings, stores), build_user_directory(settings), SourceCatalog(stores.keyword_index)
+        build_assistant(settings, stores),
+        build_user_directory(settings),
+        SourceCatalog(stores.keyword_index),
+        max_body_bytes=settings.max_request_bytes,
     )
     uvicorn.run(
         application,

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     )
     sql_timeout_ms: int = Field(3000, ge=100, description="Time limit of one generated SQL statement.")
     sql_max_rows: int = Field(200, ge=1, description="Row cap of a generated SQL result.")
+    max_request_bytes: int = Field(
+        65_536, ge=1024, description="Largest request body the API accepts; larger ones get 413."
+    )
     sql_max_result_bytes: int = Field(
         2_000_000, ge=1000, description="Cap on the size of one SQL result; rows past it are cut."
     )
