@@ -184,15 +184,27 @@ class ExtractiveComposer:
 
     @staticmethod
     def _catalog_sentence(passage: Passage, korean: bool) -> str:
+        """Title and publisher first, then what an official needs to use it: format or API, when it
+        was last updated, what it holds, and the link."""
         chunk = passage.chunk
         publisher = _field(chunk.text, "제공기관 publisher")
         description = _field(chunk.text, "설명 description")
-        parts = [f"“{chunk.title}”"]
+        formats = re.search(r"형식 format:\s*([^|\n]+)", chunk.text)
+        kind = re.search(r"유형 type:\s*([^|\n]+)", chunk.text)
+        modified = _field(chunk.text, "수정일 modified")
+        facts = [
+            (("형식 " if korean else "format: ") + formats.group(1).strip()) if formats else "",
+            (("유형 " if korean else "type: ") + kind.group(1).strip()) if kind else "",
+            (("수정일 " if korean else "last updated ") + modified) if modified else "",
+        ]
+        details = ("; " if not korean else " · ").join(fact for fact in facts if fact)
         if korean:
             sentence = f"데이터셋 “{chunk.title}”" + (f"({publisher})" if publisher else "")
+            sentence += f" [{details}]" if details else ""
             sentence += f": {_shorten(description, 200)}" if description else "을(를) 참고하세요."
         else:
-            sentence = "The dataset " + " ".join(parts) + (f" published by {publisher}" if publisher else "")
+            sentence = f"The dataset “{chunk.title}”" + (f" published by {publisher}" if publisher else "")
+            sentence += f" ({details})" if details else ""
             sentence += f" covers this: {_shorten(description, 200)}" if description else "."
         if chunk.url:
             sentence += f" ({chunk.url})"

@@ -114,10 +114,12 @@ class Assistant:
             if outcome.ignored:
                 answer.notes.append("not used from the question: " + ", ".join(outcome.ignored))
         elif outcome is not None and outcome.is_statistical:
-            composition = None
+            # The tables cannot answer it as asked; a passage may still (a rule, a figure in a
+            # document, a dataset to look at). Said so, and never with more than low confidence.
             answer.notes.extend(f"could not map {part}" for part in outcome.unmapped)
             if outcome.error:
                 answer.notes.append(outcome.error)
+            composition = self.composer.compose(question, relevant, terms, None) if relevant else None
         else:
             composition = self.composer.compose(question, relevant, terms, None)
         timings["compose"] = _elapsed_ms(mark)
@@ -130,6 +132,9 @@ class Assistant:
                 answer.confidence = _confidence(
                     relevant, outcome, verified.removed, verified.uncited_sentences
                 )
+                if outcome is not None and outcome.is_statistical and outcome.part is None:
+                    answer.confidence = "low"
+                    answer.notes.append("answered from the documents: the tables could not compute this")
                 if verified.removed:
                     answer.notes.append(f"removed citations to passages never provided: {verified.removed}")
                 if verified.uncited_sentences:

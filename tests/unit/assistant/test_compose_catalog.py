@@ -1,0 +1,37 @@
+"""A catalog answer states what an official needs to use the dataset (issue 8)."""
+
+from __future__ import annotations
+
+from assistant.compose import ExtractiveComposer
+from assistant.models import Chunk, Passage, SourceKind
+
+CATALOG_TEXT = "\n".join(
+    [
+        "데이터셋 dataset: 부산교통공사_역사 내 와이파이 설치 정보",
+        "제공기관 publisher: 부산교통공사 (정보통신처)",
+        "분류 category: 교통및물류 | 유형 type: FILE (파일데이터) | 형식 format: CSV",
+        "설명 description: 도시철도 역사 내 공공 와이파이 설치 위치와 개수",
+        "수정일 modified: 2022-03-14",
+    ]
+)
+
+
+def _passage() -> Passage:
+    chunk = Chunk(
+        chunk_id="c1",
+        source_id="catalog:datagokr:3077196",
+        kind=SourceKind.CATALOG,
+        title="부산교통공사_역사 내 와이파이 설치 정보",
+        text=CATALOG_TEXT,
+        url="https://www.data.go.kr/data/3077196/fileData.do",
+    )
+    return Passage(chunk=chunk, score=1.0, relevance=0.9)
+
+
+def test_the_catalog_sentence_gives_publisher_format_type_update_and_link() -> None:
+    korean = ExtractiveComposer._catalog_sentence(_passage(), korean=True)
+    english = ExtractiveComposer._catalog_sentence(_passage(), korean=False)
+    for sentence in (korean, english):
+        for fact in ("부산교통공사 (정보통신처)", "CSV", "FILE", "2022-03-14", "data.go.kr/data/3077196"):
+            assert fact in sentence, (fact, sentence)
+    assert english.startswith("The dataset “부산교통공사_역사 내 와이파이 설치 정보” published by")
