@@ -12,7 +12,7 @@ from typing import Protocol
 
 from assistant.audit import AuditLog
 from assistant.citations import verify_citations
-from assistant.compose import AnswerComposer, StatisticsPart
+from assistant.compose import AnswerComposer, Composition, StatisticsPart
 from assistant.conversations import ConversationStore
 from assistant.errors import CityQAError, ErrorCode
 from assistant.models import Answer, Confidence, Passage, SourceKind, SqlResult, Suggestion, Turn, User
@@ -107,6 +107,7 @@ class Assistant:
             retrieved_source_ids=list(dict.fromkeys(p.chunk.source_id for p in candidates)),
         )
         mark = time.perf_counter()
+        composition: Composition | None
         if outcome is not None and outcome.part is not None:
             documents = self._documents_beside_statistics(outcome, user, terms)
             composition = self.composer.compose(question, documents, terms, outcome.part)

@@ -108,6 +108,11 @@ class TableStatisticsAnswerer:
                 is_statistical=True, slots=draft.slots, error="the statistic could not be computed safely"
             )
         result = result.model_copy(update={"query": guarded.sql, "tables": guarded.tables})
+        if result.rows and all(row[-1] is None for row in result.rows):
+            # An empty cell is no figure: say the table has none rather than state "no value" as an answer.
+            return StatisticsOutcome(
+                is_statistical=True, slots=draft.slots, error="the table has no figure for this"
+            )
         korean = is_korean(question)
         sentence = describe_result(draft, result, layer, "ko" if korean else "en")
         if draft.ignored:

@@ -32,7 +32,7 @@ _CUES_OF_OPERATION: dict[str, tuple[str, ...]] = {
     "share": ("share", "group"),
     "change": ("change", "compare"),
     "trend": ("trend", "change", "group"),
-    "compare": ("compare", "desc", "asc", "ratio", "change"),
+    "compare": ("compare", "desc", "asc", "change"),
     "count_groups": ("count_groups", "desc", "asc", "group"),
     "ratio": ("ratio", "share", "compare", "group", "desc", "asc"),
 }
@@ -43,8 +43,9 @@ _CRITICAL_CUES = ("share", "ratio", "change", "trend", "rank", "compare", "avg",
 # Words that change the computation but that no cue family covers.
 _CRITICAL_WORDS = frozenset(
     "per capita density dense difference differ gap minus first exceed exceeded exceeds outnumber "
-    "outnumbered under over below above than fewer cumulative before after "
-    "당 밀도 차이 처음 최초 초과 미만 이하 이상 넘 세 누적 이전 인당".split()
+    "outnumbered under over below above than fewer cumulative before after times thousand million "
+    "hundred billion 당 밀도 차이 처음 최초 첫 초과 미만 이하 이상 넘 세 누적 이전 인당 "
+    "보다 배 만 천 억 백만".split()
 )
 _MONTHS = "january february march april may june july august september october november december"
 # Words a statistics question carries that name nothing to compute.
@@ -71,9 +72,10 @@ _FILLER_WORDS = frozenset(
     "동안 사이 중 가운데 들 되 돼 이다 아니 나이 연령 늘 들다 모두 다 전부 기간 해 년 월 년도 연도 "
     "어디 어느 언제 무슨 어떤 어떻 얼마나 대해 대하 관하 농도 수준 규모 크기 숫 한번".split()
 )
-_LATIN_WORD = re.compile(r"[a-z][a-z'\-]*|\d[\d,\.]*")
+_LATIN_WORD = re.compile(r"[a-z][a-z']*|\d[\d,\.]*")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _KIWI_CONTENT = ("NNG", "NNP", "NR", "SL", "SN", "XR", "VV", "VA", "MM")
+_KIWI_COMPARISON = {("보다", "JKB")}  # "사망자가 출생아보다 많아진": a comparison of two measures
 # Numbers the parser reads on its own: years, months, top-N, ordinals, ranks, periods.
 _READ_NUMBERS = re.compile(
     r"(?<!\d)(19|20)\d\d(?!\d)\s*(년|년도|年)?(\s*(이후|이래|부터|까지|以後))?|\d{1,2}\s*월"
@@ -133,6 +135,9 @@ class _Mask:
     def is_free(self, start: int, end: int) -> bool:
         return not any(self.covered[start:end])
 
+    def has_free(self, start: int, end: int) -> bool:
+        return not all(self.covered[start:end])
+
     def free_words(self) -> list[str]:
         """Content words nothing accounts for: Kiwi morphemes for Korean, words otherwise."""
         words = [
@@ -144,7 +149,7 @@ class _Mask:
             words += [
                 token.form
                 for token in kiwi().tokenize(self.text)
-                if token.tag in _KIWI_CONTENT
+                if (token.tag in _KIWI_CONTENT or (token.form, token.tag) in _KIWI_COMPARISON)
                 and _HANGUL.search(token.form)
                 and self.is_free(token.start, token.start + token.len)
             ]
@@ -152,13 +157,21 @@ class _Mask:
 
 
 def audit_parse(
-    text: str, matched_spans: list[tuple[int, int]], slots: QuerySlots, unused_mentions: list[str]
+    text: str,
+    matched_spans: list[tuple[int, int]],
+    slots: QuerySlots,
+    unused_mentions: list[str],
+    *,
+    derived_measure: bool = False,
 ) -> ParseAudit:
     """Sort what the parse left out of the (normalised) question.
 
     `matched_spans` are the phrases the semantic layer matched; `unused_mentions` those of them the
     slots do not act on."""
     audit = ParseAudit(critical=list(unused_mentions))
+    if slots.aggregation == "avg" and derived_measure and not slots.group_by:
+        # The builder pools a rate over the rows; "the average of the districts' rates" differs.
+        audit.critical.append("average of a rate")
     mask = _Mask(text, matched_spans)
     mask.cover_all(_READ_NUMBERS)
     if slots.threshold:
@@ -170,14 +183,14 @@ def audit_parse(
         if name in used:
             continue
         for match in CUES[name].finditer(text):
-            if mask.is_free(match.start(), match.end()):
+            if mask.has_free(match.start(), match.end()):
                 audit.critical.append(match.group(0).strip())
                 mask.cover(match.start(), match.end())
     for name in CUES:
         mask.cover_all(CUES[name])  # other cue words (e.g. "most" in a lookup) change nothing computed
     for word in mask.free_words():
         word = word.strip(".,'-").lower()
-        if not word or word in _FILLER_WORDS:
+        if not word or (word in _FILLER_WORDS and word not in _CRITICAL_WORDS):
             continue
         if word[0].isdigit() or word in _CRITICAL_WORDS:
             audit.critical.append(word)

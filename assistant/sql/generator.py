@@ -90,7 +90,10 @@ class SemanticParserGenerator:
                 sql=None, is_statistical=result.is_statistical, unmapped=result.unmapped, description=""
             )
         slots = result.slots
-        audit = audit_parse(result.text, result.matched_spans, slots, result.unused_mentions)
+        derived = layer.table(slots.table).measures[slots.measure].is_derived
+        audit = audit_parse(
+            result.text, result.matched_spans, slots, result.unused_mentions, derived_measure=derived
+        )
         if audit.critical:
             # The SQL would compute something else than what was asked: say what, and compute nothing.
             return SqlDraft(sql=None, is_statistical=True, unmapped=[f"'{part}'" for part in audit.critical])

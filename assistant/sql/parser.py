@@ -24,6 +24,7 @@ from assistant.sql.question_cues import (
 )
 from assistant.sql.semantic_layer import Measure, SemanticLayer, TableInfo
 from assistant.sql.slots import Period, QuerySlots, Threshold
+from assistant.sql.spelling import correct_place_spellings
 
 _UNKNOWN_EN_PLACE = re.compile(r"\b([a-z]+)-(gu|gun|si|dong)\b")
 _UNKNOWN_KO_PLACE = re.compile(r"(?<![가-힣])([가-힣]{1,4}[구군])(?=[은는이가의에와과도을를만 ,?.]|에서|$)")
@@ -191,7 +192,7 @@ class QuestionParser:
 
     # -- entry point -----------------------------------------------------------------------------
     def parse(self, question: str, previous: QuerySlots | None = None) -> ParseResult:
-        text = normalise(question)
+        text = correct_place_spellings(normalise(question), self.layer.gazetteer)
         period, mentioned_years = extract_period(text)
         threshold = extract_threshold(text)
         mentions = _collect(self.layer.matcher.find(text), text)
@@ -254,15 +255,26 @@ class QuestionParser:
         """Phrases the layer recognised that the slots do not act on (another measure, a value or a
         place that filters nothing)."""
         unused: list[str] = []
-        measures = {slots.measure, slots.second_measure}
+        measures = {slots.measure}
+        if slots.operation in ("ratio", "share") and slots.second_measure:
+            measures.add(slots.second_measure)
+        info = self.layer.table(slots.table)
         for match, candidates in mentions.measures:
             if match.phrase in _GENERIC_MEASURE_WORDS:
                 continue
-            if not any(name in measures for _table, name in candidates):
+            # The table's row count names its subject ("교통사고 사망자 수": deaths in traffic accidents).
+            subject = any(
+                table == slots.table and name in info.measures and info.measures[name].is_count
+                for table, name in candidates
+            )
+            if not subject and not any(name in measures for _table, name in candidates):
                 unused.append(match.phrase)
         for match, values in mentions.values:
-            if not any(value in slots.filters.get(column, []) for _table, column, value in values):
+            columns = {column for table, column, value in values if value in slots.filters.get(column, [])}
+            if not columns:
                 unused.append(match.phrase)
+            elif len(columns) > 1:  # one word filtering two columns ("이륜차" as offender and victim)
+                unused.append(f"{match.phrase} ({' or '.join(sorted(columns))})")
         filtered = {str(value) for values in slots.filters.values() for value in values}
         for match, places in mentions.places:
             if any(place.kind == "province" and place.name == "부산광역시" for place in places):

@@ -69,3 +69,30 @@ def test_a_comparison_of_two_states_their_difference() -> None:
     assert draft.sql is not None
     sentence = describe_result(draft, run_sql(draft.sql), demo_layer(), "ko")
     assert "차이는 9,781명" in sentence
+
+
+@pytest.mark.parametrize(
+    ("question", "district"),
+    [
+        ("Population of Haeundea-gu", "해운대구"),
+        ("How many people live in Busan-jin?", "부산진구"),
+        ("Kumjeong-gu population", "금정구"),
+        ("해운데구 인구는?", "해운대구"),
+    ],
+)
+def test_a_close_misspelling_of_a_district_is_understood(question: str, district: str) -> None:
+    draft = _draft(question)
+    assert draft.sql is not None and f"'{district}'" in draft.sql, (draft.sql, draft.unmapped)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "2021년 부산 조사망률이 조출생률보다 얼마나 높았어?",
+        "2019년 부산항 물동량은 인천항의 몇 배야?",
+        "16개 구·군 고령인구 비율을 평균 내면?",
+        "2019년 부산항 물동량은 몇만 TEU?",
+    ],
+)
+def test_two_step_and_unit_questions_the_parser_cannot_do_are_refused(question: str) -> None:
+    assert _draft(question).sql is None
