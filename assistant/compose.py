@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from assistant.answer_types import AnswerType, expected_answer_type, gives_answer_type
 from assistant.models import Citation, Passage, SourceKind
 from assistant.retrieval import QueryTerms
 from assistant.tokens import is_korean, search_tokens
@@ -19,13 +20,7 @@ _LINE_MARK = "\x1f"
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?。])[\s\x1f]+")
 _MAX_LINES_PER_SENTENCE = 4
 _HEADING = re.compile(r"^\s*#{1,6}\s")
-_ASKS_FOR_NUMBER = re.compile(
-    r"\b(how (many|much|long|soon|often)|when|within|what (number|percentage|share)|phone|deadline)\b"
-    r"|몇|며칠|얼마|언제|기한|이내|전화",
-    re.IGNORECASE,
-)
-_DIGIT = re.compile(r"\d")
-_NUMBER_BONUS = 0.15
+_ANSWER_TYPE_BONUS = 0.25
 _LIST_MARK = re.compile(r"^(?:[-*+•]|\d+[.)])\s+")
 _MIN_SENTENCE_CHARS = 15
 _MAX_SENTENCE_CHARS = 320
@@ -38,6 +33,10 @@ class Composition:
 
     text: str
     provided: dict[int, Citation] = field(default_factory=dict)
+    # How much of the question the leading sentence covers, and whether it carries the kind of fact
+    # the question asks for (None: nothing was composed). The pipeline's confidence reads them.
+    lead_coverage: float | None = None
+    answer_type_met: bool | None = None
 
 
 @dataclass
@@ -118,8 +117,12 @@ def _field(text: str, label: str) -> str | None:
 class ExtractiveComposer:
     """Picks up to `max_passages` passages and the sentence of each that best covers the question."""
 
-    def __init__(self, max_passages: int = 3, min_sentence_coverage: float = 0.35) -> None:
+    def __init__(
+        self, max_passages: int = 3, min_sentence_coverage: float = 0.35, follow_margin: float = 0.3
+    ) -> None:
         self.max_passages = max_passages
+        # A further source is quoted only when its sentence scores within this of the leading one.
+        self.follow_margin = follow_margin
         # A sentence that covers less of the question than this does not answer it, however
         # relevant its passage looked as a whole (calibrated on the dev set).
         self.min_sentence_coverage = min_sentence_coverage
@@ -135,52 +138,65 @@ class ExtractiveComposer:
             markers = "".join(f"[{citation.n}]" for citation in statistics.citations)
             sentences.append(f"{statistics.sentence} {markers}")
         # One sentence per source, the best over all of that source's passages: the fact may sit
-        # in its second-ranked chunk (another page or section), which then gives the locator.
+        # in its second-ranked chunk (another page or section), which then gives the locator. The
+        # source whose sentence answers best leads; others follow only when nearly as good.
         by_source: dict[str, list[Passage]] = {}
         for passage in passages:
             by_source.setdefault(passage.chunk.source_id, []).append(passage)
+        answer_type = expected_answer_type(question)
+        best_per_source: list[tuple[float, float, str, Passage]] = []
         for source_passages in by_source.values():
-            if len(sentences) >= self.max_passages + (statistics is not None):
-                break
             found = [
                 (choice, passage)
                 for passage in source_passages
-                if (choice := self._sentence_for(passage, terms, question)) is not None
+                if (choice := self._sentence_for(passage, terms, question, answer_type)) is not None
             ]
-            if not found:
-                continue
-            (_, sentence), passage = max(found, key=lambda item: item[0][0])
+            if found:
+                (score, coverage, sentence), passage = max(found, key=lambda item: item[0][0])
+                best_per_source.append((score, coverage, sentence, passage))
+        best_per_source.sort(key=lambda item: -item[0])
+        lead_score = best_per_source[0][0] if best_per_source else 0.0
+        for score, coverage, sentence, passage in best_per_source[: self.max_passages]:
+            if score < lead_score - self.follow_margin:
+                break
             n = len(composition.provided) + 1
             composition.provided[n] = citation_for(passage, n, snippet=sentence)
             sentences.append(f"{sentence} [{n}]")
+            if composition.lead_coverage is None:
+                composition.lead_coverage = coverage
+                composition.answer_type_met = (
+                    passage.chunk.kind != SourceKind.DOCUMENT or gives_answer_type(answer_type, sentence)
+                )
         composition.text = " ".join(sentences)
         return composition
 
-    def _sentence_for(self, passage: Passage, terms: QueryTerms, question: str) -> tuple[float, str] | None:
-        """The passage's best sentence with its score, or None when no sentence answers enough."""
+    def _sentence_for(
+        self, passage: Passage, terms: QueryTerms, question: str, answer_type: AnswerType | None
+    ) -> tuple[float, float, str] | None:
+        """The passage's best sentence with its score and coverage, or None when none answers enough."""
         chunk = passage.chunk
         korean = is_korean(question)
         if chunk.kind == SourceKind.CATALOG:
-            return passage.relevance, self._catalog_sentence(passage, korean)
+            return passage.relevance, passage.relevance, self._catalog_sentence(passage, korean)
         heading = chunk.locator.removeprefix("§ ").rpartition(" > ")[2]
         candidates = _sentences(chunk.text, heading, chunk.title)
         if not candidates:
             return None
-        # Best coverage first (a sentence with a number wins a question that asks for one); among
-        # equals the shorter sentence, which says less beside the point.
-        wants_number = bool(_ASKS_FOR_NUMBER.search(question))
+        # Best coverage first; a sentence that carries the asked-for kind of fact (a period, a head
+        # count, an office …) wins over one that only repeats the question's words; among equals the
+        # shorter sentence, which says less beside the point.
         scored = []
         for sentence in candidates:
             coverage = terms.coverage(set(search_tokens(sentence)))
-            bonus = _NUMBER_BONUS if wants_number and _DIGIT.search(sentence) else 0.0
+            bonus = _ANSWER_TYPE_BONUS if answer_type and gives_answer_type(answer_type, sentence) else 0.0
             scored.append((coverage + bonus, coverage, -len(sentence), sentence))
         score, coverage, _, best = max(scored)
         if coverage < self.min_sentence_coverage:
             return None
         if chunk.kind == SourceKind.TABLE:
             prefix = "통계표" if korean else "The table"
-            return score, f"{prefix} “{chunk.title}”: {best}"
-        return score, best if best.endswith((".", "다", "요", "!", "?")) else best + "."
+            return score, coverage, f"{prefix} “{chunk.title}”: {best}"
+        return score, coverage, best if best.endswith((".", "다", "요", "!", "?")) else best + "."
 
     @staticmethod
     def _catalog_sentence(passage: Passage, korean: bool) -> str:

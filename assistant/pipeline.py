@@ -22,6 +22,8 @@ from assistant.tokens import is_korean, search_tokens
 NOT_FOUND_EN = "I could not find an answer to this in the indexed sources."
 NOT_FOUND_KO = "색인된 자료에서 이 질문의 답을 찾지 못했습니다."
 _FOLLOW_UP_MAX_TOKENS = 3
+# The leading sentence must cover at least this share of the question's key terms for confidence high.
+_HIGH_SENTENCE_COVERAGE = 0.6
 
 
 @dataclass
@@ -131,7 +133,7 @@ class Assistant:
                 answer.answer = verified.text
                 answer.citations = verified.citations
                 answer.confidence = _confidence(
-                    relevant, outcome, verified.removed, verified.uncited_sentences
+                    relevant, outcome, verified.removed, verified.uncited_sentences, composition
                 )
                 if outcome is not None and outcome.is_statistical and outcome.part is None:
                     answer.confidence = "low"
@@ -243,16 +245,25 @@ def _answerable_passages(passages: list[Passage], policy: AnswerPolicy, question
 
 
 def _confidence(
-    relevant: list[Passage], outcome: StatisticsOutcome | None, removed: list[int], uncited: int
+    relevant: list[Passage],
+    outcome: StatisticsOutcome | None,
+    removed: list[int],
+    uncited: int,
+    composition: Composition,
 ) -> Confidence:
+    """High only when the answer is what was asked: a statistic computed from the whole question, or
+    a sentence that covers most of the question and carries the kind of fact it asks for."""
     if removed:
         return "low"
     if outcome is not None and outcome.part is not None:
         if outcome.ignored:
             return "low"  # the statistic answers a question without some of the asker's words
         return "high" if not uncited else "medium"
+    if composition.answer_type_met is False:
+        return "low"  # "몇 년마다?" answered by a sentence that names no period
     best = max((passage.relevance for passage in relevant), default=0.0)
-    if best >= 0.8 and not uncited:
+    coverage = composition.lead_coverage or 0.0
+    if best >= 0.8 and coverage >= _HIGH_SENTENCE_COVERAGE and not uncited:
         return "high"
     return "medium"
 

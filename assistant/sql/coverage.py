@@ -7,8 +7,9 @@ use, and whatever it never matched, is what its SQL leaves out. `audit_parse` so
   of an operation it did not perform ("share", "per", "difference", "first", "under", "비율", "당",
   "차이", "처음", "미만" …). The SQL would answer a different question: the statistic is refused
   and the question goes to the documents instead.
-- **minor**: other content words. The SQL may still be what was asked; the answer says what it did
-  not use and its confidence is low.
+- **minor**: one other content word. The SQL may still be what was asked; the answer says what it
+  did not use and its confidence is low. Two or more such words make the question one about
+  something else: critical.
 
 Only a parse with neither is "complete", and only a complete parse may be stated with confidence high.
 """
@@ -47,6 +48,7 @@ _CRITICAL_WORDS = frozenset(
     "hundred billion 당 밀도 차이 처음 최초 첫 초과 미만 이하 이상 넘 세 누적 이전 인당 "
     "보다 배 만 천 억 백만".split()
 )
+_MAX_MINOR_WORDS = 2
 _MONTHS = "january february march april may june july august september october november december"
 # Words a statistics question carries that name nothing to compute.
 _FILLER_WORDS = frozenset(
@@ -198,4 +200,8 @@ def audit_parse(
             audit.minor.append(word)
     audit.critical = list(dict.fromkeys(audit.critical))
     audit.minor = [word for word in dict.fromkeys(audit.minor) if word not in audit.critical]
+    if len(audit.minor) >= _MAX_MINOR_WORDS:
+        # Several words the tables know nothing about: the question is about something else
+        # ("항만기본계획은 몇 년 단위로 수립되나요?" is no question about throughput).
+        audit.critical, audit.minor = audit.critical + audit.minor, []
     return audit

@@ -10,6 +10,7 @@ cursor is interrupted and closes when it ends); it holds no lock, so other queri
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 import logging
@@ -135,7 +136,9 @@ def run_with_limits(connection: duckdb.DuckDBPyConnection, sql: str, limits: Que
             outcome.error = error
         finally:
             outcome.done.set()
-            cursor.close()
+            # The sandbox may have been closed under an abandoned query: nothing left to free then.
+            with contextlib.suppress(duckdb.Error):
+                cursor.close()
 
     worker = threading.Thread(target=work, name="cityqa-sql", daemon=True)
     worker.start()

@@ -1,0 +1,43 @@
+"""What a question asks for, and whether a sentence gives it (sentences written for this test)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer_types import AnswerType, expected_answer_type, gives_answer_type
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("기본계획은 몇 년마다 세우나요?", AnswerType.CYCLE),
+        ("How often must the plan be revised?", AnswerType.CYCLE),
+        ("신청하면 며칠 안에 답을 받나요?", AnswerType.PERIOD),
+        ("How long is the term of office of a commissioner?", AnswerType.PERIOD),
+        ("위원회 위원은 몇 명인가요?", AnswerType.COUNT),
+        ("과태료는 얼마인가요?", AnswerType.AMOUNT),
+        ("Who appoints the chief data officer?", AnswerType.WHO),
+        ("데이터의 날은 몇 월 며칠이에요?", AnswerType.DATE),
+        ("What does the policy say about open formats?", None),
+    ],
+)
+def test_the_kind_of_answer_a_question_asks_for(question: str, expected: AnswerType | None) -> None:
+    assert expected_answer_type(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("answer_type", "sentence", "gives"),
+    [
+        (AnswerType.CYCLE, "장관은 5년마다 기본계획을 수립하여야 한다.", True),
+        (AnswerType.CYCLE, "장관은 기본계획을 수립하여야 한다.", False),
+        (AnswerType.PERIOD, "신청을 받은 날부터 10일 이내에 결정하여야 한다.", True),
+        (AnswerType.PERIOD, "The agency must respond within 30 days.", True),
+        (AnswerType.COUNT, "위원회는 위원장 1명을 포함한 9명의 위원으로 구성한다.", True),
+        (AnswerType.AMOUNT, "300만원 이하의 과태료를 부과한다.", True),
+        (AnswerType.WHO, "행정안전부장관이 지정한다.", True),
+        (AnswerType.WHO, "지정하여야 한다.", False),
+        (None, "아무 문장", True),
+    ],
+)
+def test_whether_a_sentence_gives_it(answer_type: AnswerType | None, sentence: str, gives: bool) -> None:
+    assert gives_answer_type(answer_type, sentence) is gives
