@@ -165,12 +165,16 @@ def audit_parse(
     unused_mentions: list[str],
     *,
     derived_measure: bool = False,
+    time_column: str | None = None,
 ) -> ParseAudit:
     """Sort what the parse left out of the (normalised) question.
 
     `matched_spans` are the phrases the semantic layer matched; `unused_mentions` those of them the
     slots do not act on."""
     audit = ParseAudit(critical=list(unused_mentions))
+    if time_column and slots.group_by != time_column and CUES["year_target"].search(text):
+        # "In which years …?" answered for one default year is an answer to another question.
+        audit.critical.append("which year")
     if slots.aggregation == "avg" and derived_measure and not slots.group_by:
         # The builder pools a rate over the rows; "the average of the districts' rates" differs.
         audit.critical.append("average of a rate")

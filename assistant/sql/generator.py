@@ -90,9 +90,14 @@ class SemanticParserGenerator:
                 sql=None, is_statistical=result.is_statistical, unmapped=result.unmapped, description=""
             )
         slots = result.slots
-        derived = layer.table(slots.table).measures[slots.measure].is_derived
+        info = layer.table(slots.table)
         audit = audit_parse(
-            result.text, result.matched_spans, slots, result.unused_mentions, derived_measure=derived
+            result.text,
+            result.matched_spans,
+            slots,
+            result.unused_mentions,
+            derived_measure=info.measures[slots.measure].is_derived,
+            time_column=info.time_column,
         )
         if audit.critical:
             # The SQL would compute something else than what was asked: say what, and compute nothing.

@@ -334,7 +334,7 @@ CUES: dict[str, re.Pattern[str]] = {
         r"달은",
     ),
     "year_target": _cue(
-        r"\b(which|what|in which) year\b",
+        r"\b(which|what|in which) years?\b",
         r"\bwhen\b",
         r"어느\s*해",
         r"몇\s*년",

@@ -17,7 +17,8 @@ from assistant.sql.gazetteer import Gazetteer, Place
 
 _LATIN_PLACE = re.compile(r"\b([a-z]+(?:-(?!gun?\b)[a-z]+)*)(-(?:gu|gun))?\b")
 _KOREAN_PLACE = re.compile(r"[가-힣]{2,4}[구군](?=[^가-힣]|$|[은는이가의에와과도을를만])")
-_MIN_LATIN_FUZZY = 6  # shorter words are too often ordinary words one letter away from a name
+_MIN_LATIN_FUZZY = 6
+_MIN_KOREAN_FUZZY = 4  # shorter words are too often ordinary words one letter away from a name
 
 
 _SPELLINGS: dict[int, dict[str, Place]] = {}
@@ -72,10 +73,12 @@ def correct_place_spellings(text: str, gazetteer: Gazetteer) -> str:
         return place.name_en.lower() if place else match.group(0)
 
     def korean(match: re.Match[str]) -> str:
+        # One syllable replaced in a name of four or more ("해운데구"); shorter names are too close to
+        # real places outside Busan (진해구 is one syllable from 진구).
         word = match.group(0)
-        if _key(word) in known:
+        if _key(word) in known or len(word) < _MIN_KOREAN_FUZZY:
             return word
-        place = _closest(word, known, 1)
+        place = _closest(word, {k: p for k, p in known.items() if len(k) == len(word)}, 1)
         return place.name if place else word
 
     return _KOREAN_PLACE.sub(korean, _LATIN_PLACE.sub(latin, text))
