@@ -110,19 +110,22 @@ class Assistant:
         )
         mark = time.perf_counter()
         composition: Composition | None
-        if outcome is not None and outcome.part is not None:
+        document_answer = self._document_answer(question, relevant, terms, outcome)
+        if outcome is not None and outcome.part is not None and document_answer is None:
             documents = self._documents_beside_statistics(outcome, user, terms)
             composition = self.composer.compose(question, documents, terms, outcome.part)
             answer.sql = outcome.sql
             if outcome.ignored:
                 answer.notes.append("not used from the question: " + ", ".join(outcome.ignored))
         elif outcome is not None and outcome.is_statistical:
-            # The tables cannot answer it as asked; a passage may still (a rule, a figure in a
-            # document, a dataset to look at). Said so, and never with more than low confidence.
+            # The tables cannot answer it as asked (or only without some of its words); a document
+            # sentence that answers the question well may (a rule, a figure in a text).
             answer.notes.extend(f"could not map {part}" for part in outcome.unmapped)
             if outcome.error:
                 answer.notes.append(outcome.error)
-            composition = self.composer.compose(question, relevant, terms, None) if relevant else None
+            if outcome.ignored:
+                answer.notes.append("the tables do not speak to: " + ", ".join(outcome.ignored))
+            composition = document_answer
         else:
             composition = self.composer.compose(question, relevant, terms, None)
         timings["compose"] = _elapsed_ms(mark)
@@ -135,7 +138,7 @@ class Assistant:
                 answer.confidence = _confidence(
                     relevant, outcome, verified.removed, verified.uncited_sentences, composition
                 )
-                if outcome is not None and outcome.is_statistical and outcome.part is None:
+                if outcome is not None and outcome.is_statistical and composition is document_answer:
                     answer.confidence = "low"
                     answer.notes.append("answered from the documents: the tables could not compute this")
                 if verified.removed:
@@ -200,6 +203,30 @@ class Assistant:
             if passage.chunk.kind == SourceKind.DOCUMENT and covers:
                 return [passage]
         return []
+
+    def _document_answer(
+        self, question: str, relevant: list[Passage], terms: QueryTerms, outcome: StatisticsOutcome | None
+    ) -> Composition | None:
+        """For a question the tables could not fully compute: a document answer, when one of the
+        documents' sentences covers most of the question and carries the kind of fact it asks for.
+
+        Only documents: a table card or a catalog entry is no answer to "how many …" (the not-found
+        answer suggests the datasets instead)."""
+        if outcome is None or not outcome.is_statistical:
+            return None
+        if outcome.part is not None and not outcome.ignored:
+            return None
+        documents = [passage for passage in relevant if passage.chunk.kind == SourceKind.DOCUMENT]
+        if not documents:
+            return None
+        composition = self.composer.compose(question, documents, terms, None)
+        if (
+            composition.answer_type_met
+            and (composition.lead_coverage or 0.0) >= _HIGH_SENTENCE_COVERAGE
+            and composition.provided
+        ):
+            return composition
+        return None
 
     def _not_found(
         self, answer: Answer, question: str, candidates: list[Passage], outcome: StatisticsOutcome | None

@@ -7,9 +7,8 @@ use, and whatever it never matched, is what its SQL leaves out. `audit_parse` so
   of an operation it did not perform ("share", "per", "difference", "first", "under", "비율", "당",
   "차이", "처음", "미만" …). The SQL would answer a different question: the statistic is refused
   and the question goes to the documents instead.
-- **minor**: one other content word. The SQL may still be what was asked; the answer says what it
-  did not use and its confidence is low. Two or more such words make the question one about
-  something else: critical.
+- **minor**: other content words. The SQL may still be what was asked; the answer says what it did
+  not use and its confidence is low (and the pipeline asks the documents whether they answer better).
 
 Only a parse with neither is "complete", and only a complete parse may be stated with confidence high.
 """
@@ -48,7 +47,6 @@ _CRITICAL_WORDS = frozenset(
     "hundred billion 당 밀도 차이 처음 최초 첫 초과 미만 이하 이상 넘 세 누적 이전 인당 "
     "보다 배 만 천 억 백만".split()
 )
-_MAX_MINOR_WORDS = 2
 _MONTHS = "january february march april may june july august september october november december"
 # Words a statistics question carries that name nothing to compute.
 _FILLER_WORDS = frozenset(
@@ -86,6 +84,8 @@ _READ_NUMBERS = re.compile(
     r"|\d+\s*(st|nd|rd|th)\b|\d+\s*(위|번째|등)|\d+\s*(개|곳)"
     r"|(최근|지난)\s*\d+\s*(년|해)(간|동안)?|\b(over|in|during)\s+the\s+(last|past)\s+\d+\s+years?\b"
     r"|(첫|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s*(번째|째|위)"
+    # units with digits in them (NFKC turns m³ into m3) and "per 1 km²"
+    r"|[µμu]g\s*/\s*m3|\bm3\b|\bkm2\b|\bm2\b|(?<![\d,.])1\s*(제곱킬로미터|제곱킬로|km2|km|square)"
     r"|\b(second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b"
 )
 _THRESHOLD = re.compile(
@@ -204,8 +204,4 @@ def audit_parse(
             audit.minor.append(word)
     audit.critical = list(dict.fromkeys(audit.critical))
     audit.minor = [word for word in dict.fromkeys(audit.minor) if word not in audit.critical]
-    if len(audit.minor) >= _MAX_MINOR_WORDS:
-        # Several words the tables know nothing about: the question is about something else
-        # ("항만기본계획은 몇 년 단위로 수립되나요?" is no question about throughput).
-        audit.critical, audit.minor = audit.critical + audit.minor, []
     return audit
