@@ -118,11 +118,17 @@ class ExtractiveComposer:
     """Picks up to `max_passages` passages and the sentence of each that best covers the question."""
 
     def __init__(
-        self, max_passages: int = 3, min_sentence_coverage: float = 0.35, follow_margin: float = 0.3
+        self,
+        max_passages: int = 3,
+        min_sentence_coverage: float = 0.35,
+        follow_margin: float = 0.3,
+        min_catalog_title_coverage: float = 0.3,
     ) -> None:
         self.max_passages = max_passages
         # A further source is quoted only when its sentence scores within this of the leading one.
         self.follow_margin = follow_margin
+        # A catalog entry is an answer only when its title and keywords cover this much of the question.
+        self.min_catalog_title_coverage = min_catalog_title_coverage
         # A sentence that covers less of the question than this does not answer it, however
         # relevant its passage looked as a whole (calibrated on the dev set).
         self.min_sentence_coverage = min_sentence_coverage
@@ -177,7 +183,13 @@ class ExtractiveComposer:
         chunk = passage.chunk
         korean = is_korean(question)
         if chunk.kind == SourceKind.CATALOG:
-            return passage.relevance, passage.relevance, self._catalog_sentence(passage, korean)
+            # A dataset answers when its title and keywords name what is asked for; a description
+            # that mentions it in passing ("… 좌표 등") does not make it the dataset.
+            named = chunk.title + " " + (_field(chunk.text, "키워드 keywords") or "")
+            coverage = terms.coverage(set(search_tokens(named)))
+            if coverage < self.min_catalog_title_coverage:
+                return None
+            return coverage + passage.relevance / 2, coverage, self._catalog_sentence(passage, korean)
         heading = chunk.locator.removeprefix("§ ").rpartition(" > ")[2]
         candidates = _sentences(chunk.text, heading, chunk.title)
         if not candidates:

@@ -455,7 +455,13 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\b(dataset|datasets|data set|data sets|which data|what data|catalog|catalogue|file|files|"
         r"department|agency|who owns|who publishes|owner|guideline|guidelines|policy|policies|law|"
         r"act|decree|regulation|procedure|process|request|apply|licen[cs]e|how do i|how can i|"
-        r"how to|days does|days do|deadline|classification|published|publish|download|api)\b",
+        r"how to|days does|days do|deadline|classification|published|publish|download|api|"
+        r"is there (any )?data|data on|updated|update)\b",
+        # asking whether data exists, where to get it, how often it is refreshed: a catalog question
+        r"(데이터|자료|통계)(가|는)?\s*(있|없)",
+        r"(받|구하|찾|다운로드\s*받)을\s*수",
+        r"업데이트",
+        r"갱신",
         r"데이터셋",
         r"데이터 셋",
         r"어떤 데이터",
