@@ -35,7 +35,9 @@ _QUESTION_CUES: list[tuple[AnswerType, re.Pattern[str]]] = [
     (
         AnswerType.DATE,
         re.compile(
-            r"몇\s*월\s*며칠|무슨\s*날|언제인가|날짜|what date|which day|on what day|what day", _FLAGS
+            r"몇\s*월\s*며칠|무슨\s*날|언제인가|날짜|(의\s*날|기념일)\S*\s*(이|은|는)?\s*(며칠|언제)"
+            r"|what date|which day|on what day|what day|when is .{0,40}\bday\b",
+            _FLAGS,
         ),
     ),
     (
@@ -57,7 +59,7 @@ _QUESTION_CUES: list[tuple[AnswerType, re.Pattern[str]]] = [
     (
         AnswerType.COUNT,
         re.compile(
-            r"몇\s*(명|인|개|곳|건)|인원|정원|how many (members|people|persons|commissioners|seats)"
+            r"몇\s*(명|인|개|곳|건|급)|인원|정원|how many (members|people|persons|commissioners|seats)"
             r"|how many\b|number of members",
             _FLAGS,
         ),
@@ -92,7 +94,7 @@ _SENTENCE_FACTS: dict[AnswerType, re.Pattern[str]] = {
         rf"{_NUMBER}\s*(만|억|천)?\s*원|\$\s?\d|\d+\s*(dollars|percent)|\d+\s*%|100분의\s*\d+|퍼센트",
         _FLAGS,
     ),
-    AnswerType.COUNT: re.compile(rf"{_NUMBER}\s*(명|인|개|곳|건|members?|persons?|people)", _FLAGS),
+    AnswerType.COUNT: re.compile(rf"{_NUMBER}\s*(명|인|개|곳|건|급|members?|persons?|people)", _FLAGS),
     AnswerType.WHO: re.compile(
         r"장관|위원회|위원장|청장|시장|도지사|지방자치단체의\s*장|기관의\s*장|대통령|국무총리|센터|진흥원|공사"
         r"|commission|minister|ministry|department|office|board|officer|director|mayor|council|agency",

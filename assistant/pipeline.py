@@ -23,7 +23,8 @@ NOT_FOUND_EN = "I could not find an answer to this in the indexed sources."
 NOT_FOUND_KO = "색인된 자료에서 이 질문의 답을 찾지 못했습니다."
 _FOLLOW_UP_MAX_TOKENS = 3
 # The leading sentence must cover at least this share of the question's key terms for confidence high.
-_HIGH_SENTENCE_COVERAGE = 0.6
+_HIGH_SENTENCE_COVERAGE = 0.7
+_MEDIUM_SENTENCE_COVERAGE = 0.5
 
 
 @dataclass
@@ -289,10 +290,13 @@ def _confidence(
     if composition.answer_type_met is False:
         return "low"  # "몇 년마다?" answered by a sentence that names no period
     best = max((passage.relevance for passage in relevant), default=0.0)
-    coverage = composition.lead_coverage or 0.0
+    # A composer that reports no sentence evidence (e.g. a model's answer) is judged by its passages.
+    coverage = composition.lead_coverage if composition.lead_coverage is not None else best
     if best >= 0.8 and coverage >= _HIGH_SENTENCE_COVERAGE and not uncited:
         return "high"
-    return "medium"
+    if best >= 0.7 and coverage >= _MEDIUM_SENTENCE_COVERAGE:
+        return "medium"
+    return "low"  # the best sentence covers too little of the question to vouch for it
 
 
 def _with_context(question: str, history: list[Turn]) -> str:
