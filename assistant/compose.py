@@ -121,8 +121,8 @@ class ExtractiveComposer:
         self,
         max_passages: int = 3,
         min_sentence_coverage: float = 0.35,
-        follow_margin: float = 0.3,
-        min_catalog_title_coverage: float = 0.3,
+        follow_margin: float = 1.0,
+        min_catalog_title_coverage: float = 0.0,
     ) -> None:
         self.max_passages = max_passages
         # A further source is quoted only when its sentence scores within this of the leading one.

@@ -208,14 +208,14 @@ class Assistant:
     def _document_answer(
         self, question: str, relevant: list[Passage], terms: QueryTerms, outcome: StatisticsOutcome | None
     ) -> Composition | None:
-        """For a question the tables could not fully compute: a document answer, when one of the
-        documents' sentences covers most of the question and carries the kind of fact it asks for.
+        """For a question the tables could not compute: a document answer, when one of the documents'
+        sentences covers most of the question and carries the kind of fact it asks for. (A statistic
+        computed without some of the question's words is stated with confidence low, beside the
+        documents that speak to the rest.)
 
         Only documents: a table card or a catalog entry is no answer to "how many …" (the not-found
         answer suggests the datasets instead)."""
-        if outcome is None or not outcome.is_statistical:
-            return None
-        if outcome.part is not None and not outcome.ignored:
+        if outcome is None or not outcome.is_statistical or outcome.part is not None:
             return None
         documents = [passage for passage in relevant if passage.chunk.kind == SourceKind.DOCUMENT]
         if not documents:
