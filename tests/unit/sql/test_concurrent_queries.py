@@ -45,6 +45,7 @@ QUESTIONS = [
     "What was the registered population of Haeundae-gu in May 2025?",
     "2025년 5월 해운대구 주민등록인구는?",
 ]
+NOISE_FLOOR_S = 0.1
 SLOW_SQL = "SELECT count(*) AS n FROM readings a JOIN readings b ON a.k = b.k JOIN readings c ON a.k = c.k"
 
 
@@ -111,4 +112,7 @@ def test_questions_keep_their_pace_while_a_slow_query_runs(client: TestClient) -
         stop.set()
         hog.join()
     assert slow_statuses and set(slow_statuses) == {408}  # it really ran into the time limit
-    assert _p95(busy) < 2 * _p95(idle), (f"idle p95 {_p95(idle):.3f}s", f"busy p95 {_p95(busy):.3f}s")
+    # Idle answers take ~20 ms here, where scheduler noise alone can double a p95; the floor keeps the
+    # check about what it guards: behind a lock each question would wait for the slow query (seconds).
+    idle_p95 = max(_p95(idle), NOISE_FLOOR_S)
+    assert _p95(busy) < 2 * idle_p95, (f"idle p95 {_p95(idle):.3f}s", f"busy p95 {_p95(busy):.3f}s")
