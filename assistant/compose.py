@@ -200,11 +200,13 @@ class ExtractiveComposer:
         scored = []
         for sentence in candidates:
             coverage = terms.coverage(set(search_tokens(sentence)))
+            if coverage < self.min_sentence_coverage:
+                continue  # too little of the question, whatever kind of fact it carries
             bonus = _ANSWER_TYPE_BONUS if answer_type and gives_answer_type(answer_type, sentence) else 0.0
             scored.append((coverage + bonus, coverage, -len(sentence), sentence))
-        score, coverage, _, best = max(scored)
-        if coverage < self.min_sentence_coverage:
+        if not scored:
             return None
+        score, coverage, _, best = max(scored)
         if chunk.kind == SourceKind.TABLE:
             prefix = "통계표" if korean else "The table"
             return score, coverage, f"{prefix} “{chunk.title}”: {best}"

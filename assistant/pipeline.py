@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from assistant.tokens import is_korean, search_tokens
 NOT_FOUND_EN = "I could not find an answer to this in the indexed sources."
 NOT_FOUND_KO = "색인된 자료에서 이 질문의 답을 찾지 못했습니다."
 _FOLLOW_UP_MAX_TOKENS = 3
+_DIGIT = re.compile(r"\d")
 # The leading sentence must cover at least this share of the question's key terms for confidence high.
 _HIGH_SENTENCE_COVERAGE = 0.7
 _MEDIUM_SENTENCE_COVERAGE = 0.5
@@ -221,10 +223,12 @@ class Assistant:
         if not documents:
             return None
         composition = self.composer.compose(question, documents, terms, None)
+        lead = composition.provided.get(1)
         if (
-            composition.answer_type_met
+            lead is not None
+            and composition.answer_type_met
             and (composition.lead_coverage or 0.0) >= _HIGH_SENTENCE_COVERAGE
-            and composition.provided
+            and _DIGIT.search(lead.snippet)  # a statistics question wants a figure, not a mention
         ):
             return composition
         return None

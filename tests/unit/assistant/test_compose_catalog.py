@@ -35,3 +35,27 @@ def test_the_catalog_sentence_gives_publisher_format_type_update_and_link() -> N
         for fact in ("부산교통공사 (정보통신처)", "CSV", "FILE", "2022-03-14", "data.go.kr/data/3077196"):
             assert fact in sentence, (fact, sentence)
     assert english.startswith("The dataset “부산교통공사_역사 내 와이파이 설치 정보” published by")
+
+
+def test_a_sentence_with_the_asked_kind_of_fact_does_not_hide_one_that_covers_the_question() -> None:
+    """'주기' asks for a cycle; a sentence listing cycles but covering little of the question must not
+    push out the sentence that answers (and then be refused for covering too little)."""
+    from assistant.glossary import Glossary
+    from assistant.retrieval import QueryTerms
+    from assistant.tokens import search_tokens
+
+    text = (
+        "Every dataset declares an update cycle: real-time, daily, monthly, quarterly or annual.\n\n"
+        "A dataset that misses two consecutive update cycles is marked stale on the internal inventory."
+    )
+    chunk = Chunk(
+        chunk_id="c2", source_id="doc:handbook.md", kind=SourceKind.DOCUMENT, title="Handbook", text=text
+    )
+    question = "갱신 주기를 몇 번 놓치면 데이터셋이 stale로 표시되나요?"
+    tokens = list(dict.fromkeys(search_tokens(question)))
+    groups = Glossary.load().synonym_groups(tokens)
+    terms = QueryTerms(groups=groups, weights=[1.0] * len(groups), tokens=tokens)
+    composition = ExtractiveComposer().compose(
+        question, [Passage(chunk=chunk, score=1.0, relevance=0.9)], terms, None
+    )
+    assert "two consecutive update cycles" in composition.text
