@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 from assistant.models import Classification
-from assistant.sql.cards import load_table_card
+from assistant.sql.cards import TableCard, load_table_card
+from assistant.sql.warehouse import DuckDBWarehouse
 from ingestion.card_draft import (
     clean_column_names,
     draft_card,
@@ -17,6 +18,12 @@ from ingestion.card_draft import (
     table_name_for,
     write_card,
 )
+from ingestion.number_text import clean_values_for_card, number_text
+from ingestion.tables import frame_for_card, read_table_data
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "ingestion"
+DISTRICT_CSV = FIXTURES / "district_indicators_2023.csv"  # UTF-8, date only in the file name
+BEACH_CSV = FIXTURES / "beach_visitors_cp949.csv"  # cp949, a 기준년도 column
 
 
 def _frame(rows: dict[str, list[str | None]]) -> pd.DataFrame:
@@ -47,7 +54,19 @@ def test_column_names_are_snake_case_and_korean_headers_become_positions() -> No
         (["2025-05-31", "2024-02-29 00:00:00"], "DATE"),
         (["2025-02-30"], "VARCHAR"),
         (["02001", "26110"], "VARCHAR"),
-        (["1,234", "5"], "VARCHAR"),
+        (["1,234", "5"], "INTEGER"),
+        (["1,234,567,890,123", " 1 "], "BIGINT"),
+        (["123*", "45¹", "67(p)", "8p", "9 ‡", "10†", "11²³"], "INTEGER"),
+        (["12.3e", "4.5 *", "1,234.5", "6(e)"], "DOUBLE"),
+        (["12.5%", " 7 % ", "100%*"], "DOUBLE"),
+        (["10%", "20%"], "INTEGER"),
+        (["-", "…", "x", "(X)", "N/A", "NA", "", " 3 "], "INTEGER"),
+        (["2 345", "12\u00a0000"], "INTEGER"),
+        (["-", "x", "N/A"], "VARCHAR"),
+        (["2025-05-31", "-"], "DATE"),
+        (["1,2", "3"], "VARCHAR"),
+        (["12 apples", "3"], "VARCHAR"),
+        (["02,001", "26,110"], "VARCHAR"),
         (["해운대구", "1"], "VARCHAR"),
         ([], "VARCHAR"),
     ],
@@ -87,13 +106,191 @@ def test_roles_aggregations_and_descriptions() -> None:
     assert by_name["col_3"].description.ko == "인구" and "인구" in by_name["col_3"].synonyms
 
 
-def test_many_distinct_strings_are_attributes_and_a_year_outside_range_is_a_measure() -> None:
+def test_many_distinct_strings_are_attributes_and_a_year_named_column_is_never_a_measure() -> None:
     frame = _frame({"label": [f"item {n}" for n in range(60)], "year": [str(n) for n in range(60)]})
     card = draft_card(frame, "items", "items.xlsx")
-    assert [(column.role, column.type) for column in card.columns] == [
-        ("attribute", "VARCHAR"),
-        ("measure", "INTEGER"),
+    assert [(column.role, column.type, column.aggregation) for column in card.columns] == [
+        ("attribute", "VARCHAR", None),
+        ("attribute", "INTEGER", None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1,234", "1234"),
+        (" -1,234.50 ", "-1234.50"),
+        ("123*", "123"),
+        ("45¹", "45"),
+        ("12.3e", "12.3"),
+        ("1e3", "1e3"),
+        ("7(p)", "7"),
+        ("8p", "8"),
+        ("18.5 %", "18.5"),
+        ("31.0%*", "31.0"),
+        ("20,001 †", "20001"),
+        ("-", None),
+        ("…", None),
+        ("(X)", None),
+        ("N/A", None),
+        ("", None),
+        ("해운대구", None),
+        ("1,23", None),
+    ],
+)
+def test_number_text_removes_separators_footnotes_and_percent(text: str, expected: str | None) -> None:
+    assert number_text(text) == expected
+
+
+def _columns(card: TableCard) -> dict[str, tuple[str, str, str | None, str | None]]:
+    return {
+        column.header or column.name: (column.type, column.role, column.aggregation, column.unit)
+        for column in card.columns
+    }
+
+
+def test_a_utf8_table_with_separators_footnotes_ranks_and_rates_is_typed_and_never_sums_rates() -> None:
+    card = draft_card(read_table_data(DISTRICT_CSV), "district_indicators_2023", DISTRICT_CSV.name)
+
+    assert _columns(card) == {
+        "순위": ("INTEGER", "attribute", None, None),
+        "구": ("VARCHAR", "dimension", None, None),
+        "인구(명)": ("INTEGER", "measure", "sum", None),
+        "고령인구비율": ("DOUBLE", "measure", "avg", "%"),
+        "1인당 공원면적(㎡)": ("DOUBLE", "measure", "avg", None),
+        "합계출산율": ("DOUBLE", "measure", "avg", None),
+        "사업체수": ("INTEGER", "measure", "sum", None),
+        "비고": ("VARCHAR", "dimension", None, None),
+    }
+    assert card.as_of == "2023-12-31"  # from the file name, not the file's modification time
+    assert "district_indicators_2023" in card.description.en and "check" in card.description.en
+
+
+def test_a_cp949_table_takes_years_as_time_codes_as_keys_and_its_as_of_from_the_data() -> None:
+    card = draft_card(read_table_data(BEACH_CSV), "beach_visitors", BEACH_CSV.name)
+
+    assert _columns(card) == {
+        "기준년도": ("INTEGER", "time", None, None),
+        "관광지코드": ("VARCHAR", "key", None, None),
+        "관광지": ("VARCHAR", "dimension", None, None),
+        "방문객수": ("INTEGER", "measure", "sum", None),
+        "점유율": ("DOUBLE", "measure", "avg", "%"),
+        "등수": ("INTEGER", "attribute", None, None),
+        "평균체류시간": ("DOUBLE", "measure", "avg", None),
+    }
+    assert card.as_of == "2023-12-31" and "기준년도" in card.description.en
+
+
+def _load(card: TableCard, path: Path, warehouse: DuckDBWarehouse) -> None:
+    warehouse.replace_table(card, clean_values_for_card(card, frame_for_card(card, read_table_data(path))))
+
+
+def test_drafted_cards_describe_data_that_loads_once_cleaned(tmp_path: Path) -> None:
+    warehouse = DuckDBWarehouse(tmp_path / "warehouse.duckdb")
+    district = draft_card(read_table_data(DISTRICT_CSV), "district_indicators_2023", DISTRICT_CSV.name)
+    beach = draft_card(read_table_data(BEACH_CSV), "beach_visitors", BEACH_CSV.name)
+    try:
+        _load(district, DISTRICT_CSV, warehouse)
+        _load(beach, BEACH_CSV, warehouse)
+        rows = warehouse.run_readonly(
+            "SELECT SUM(col_3), SUM(col_7), ROUND(AVG(col_4), 2), COUNT(col_4), COUNT(col_5), "
+            "MAX(col_6), MIN(col_1) FROM district_indicators_2023 LIMIT 1",
+            5000,
+            10,
+            tables=warehouse.tables(),
+        ).rows
+        assert rows == [[374321 + 362010 + 268345 + 38000, 12345 + 20001 + 2345, 23.57, 3, 2, 0.72, 1]]
+        beach_rows = warehouse.run_readonly(
+            "SELECT col_1, col_2, SUM(col_4), AVG(col_5) FROM beach_visitors "
+            "WHERE col_1 = 2023 GROUP BY col_1, col_2 ORDER BY col_2 LIMIT 10",
+            5000,
+            10,
+            tables=warehouse.tables(),
+        ).rows
+        assert beach_rows == [[2023, "00123", 1610000, 34.9], [2023, "00456", 980000, 20.8]]
+    finally:
+        warehouse.close()
+
+
+@pytest.mark.parametrize(
+    ("header", "aggregation"),
+    [
+        ("출생률", "avg"),
+        ("고용율", "avg"),
+        ("외국인 비율", "avg"),
+        ("평균연령", "avg"),
+        ("1인당 소득", "avg"),
+        ("인구 천명당 의사수", "avg"),
+        ("가구당 자동차", "avg"),
+        ("인구밀도", "avg"),
+        ("실업률(%)", "avg"),
+        ("per_capita_income", "avg"),
+        ("crime rate", "avg"),
+        ("avg_age", "avg"),
+        ("mean temperature", "avg"),
+        ("doctors per 1,000", "avg"),
+        ("density", "avg"),
+        ("인구", "sum"),
+        ("예산액", "sum"),
+        ("amount", "sum"),
+        ("visitors", "sum"),
+    ],
+)
+def test_only_counts_and_amounts_are_summed(header: str, aggregation: str) -> None:
+    card = draft_card(_frame({header: ["1.5", "2,000"]}), "t", "t.csv")
+    assert (card.columns[0].role, card.columns[0].aggregation) == ("measure", aggregation)
+
+
+@pytest.mark.parametrize(
+    ("header", "values", "role"),
+    [
+        ("시점", ["2019", "2020", "2021"], "time"),
+        ("기준연도", ["2019", "2020", "2021"], "time"),
+        ("Year", ["2019", "2020*", "-"], "time"),
+        ("순위", ["1", "2", "3"], "attribute"),
+        ("Rank", ["1", "2", "3"], "attribute"),
+        ("등수", ["1", "2", "3"], "attribute"),
+        ("사업체수", ["1,950", "2,011", "2,099"], "measure"),
+        ("code", ["11", "12", "13"], "key"),
+        ("번호", ["1", "2", "3"], "key"),
+    ],
+)
+def test_years_ranks_and_codes_are_never_measures(header: str, values: list[str | None], role: str) -> None:
+    column = draft_card(_frame({header: values}), "t", "t.csv").columns[0]
+    assert column.role == role
+    assert column.aggregation == ("sum" if role == "measure" else None)
+
+
+@pytest.mark.parametrize(
+    ("source_file", "frame", "as_of"),
+    [
+        ("visitors_202505.csv", {"구": ["중구"]}, "2025-05-31"),
+        ("report 2024-03-15.csv", {"구": ["중구"]}, "2024-03-15"),
+        ("report_20240230.csv", {"구": ["중구"]}, "2024-02-29"),
+        ("pm10_2019_2021.xlsx", {"구": ["중구"]}, "2021-12-31"),
+        ("readings.csv", {"measured_on": ["2025-01-02", "2024-12-31", None]}, "2025-01-02"),
+        ("readings_2020.csv", {"연도": ["2021", "2022"]}, "2022-12-31"),
+    ],
+)
+def test_the_as_of_date_comes_from_the_data_or_the_file_name(
+    source_file: str, frame: dict[str, list[str | None]], as_of: str
+) -> None:
+    card = draft_card(_frame(frame), Path(source_file).stem, source_file)
+    assert card.as_of == as_of
+
+
+def test_without_a_date_in_the_data_or_name_as_of_is_left_empty_for_review(tmp_path: Path) -> None:
+    card = draft_card(_frame({"구": ["중구"], "인구": ["1,000"]}), "population", "population.csv")
+
+    assert card.as_of == "" and card.needs_review
+    assert "as_of" in card.description.en and "as_of" in card.description.ko
+    write_card(card, tmp_path / "population.card.yaml")
+    assert load_table_card(tmp_path / "population.card.yaml").as_of == ""
+
+
+def test_a_given_as_of_wins() -> None:
+    card = draft_card(_frame({"연도": ["2021"]}), "t_2019", "t_2019.csv", as_of="2022-06-30")
+    assert card.as_of == "2022-06-30"
 
 
 def test_table_names_for_any_stem() -> None:
