@@ -78,8 +78,7 @@ def clean_number_value(value: object) -> object:
 def clean_values_for_card(card: TableCard, frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` (columns named as the card's) cleaned as a drafted card was typed: INTEGER, BIGINT and
     DOUBLE values lose separators, footnote marks and %, and missing marks become missing in those and
-    DATE columns; text columns are untouched. Meant for drafted cards: curated cards load their data
-    exactly as written."""
+    DATE columns; text columns are untouched. Clean data passes unchanged."""
     cleaned = frame.copy()
     for column in card.columns:
         if column.name not in cleaned.columns:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -163,12 +162,10 @@ class Ingestor:
             frame = read_table_data(data_path)
             if data_path.suffix.lower() == ".csv" and is_catalog_frame(frame):
                 return self._ingest_file(data_path, root, defaults, manifest, report)
-            modified = datetime.fromtimestamp(data_path.stat().st_mtime).date().isoformat()
             drafted = draft_card(
                 frame,
                 table_name_for(data_path.stem),
                 data_path.name,
-                as_of=modified,
                 classification=defaults.classification,
                 departments=defaults.departments,
             )

@@ -13,6 +13,7 @@ from assistant.errors import CityQAError, ErrorCode
 from assistant.models import LoadedSource, Section, Source, SourceKind
 from assistant.sql.cards import TableCard, load_table_card
 from ingestion.encoding import decode_bytes
+from ingestion.number_text import clean_values_for_card
 
 
 def is_table_card(path: Path) -> bool:
@@ -104,7 +105,9 @@ def is_catalog_frame(frame: pd.DataFrame) -> bool:
 
 
 def frame_for_card(card: TableCard, frame: pd.DataFrame) -> pd.DataFrame:
-    """The card's columns, in order and by name, taken from the data by `header` (or by name)."""
+    """The card's columns, in order and by name, taken from the data by `header` (or by name). Numbers
+    are cleaned as a drafted card types them (separators, footnote marks, %, missing marks), for every
+    card: a reviewed card keeps loading data published that way."""
     wanted = [(column.name, column.header or column.name) for column in card.columns]
     missing = [header for _, header in wanted if header not in frame.columns]
     if missing:
@@ -114,7 +117,8 @@ def frame_for_card(card: TableCard, frame: pd.DataFrame) -> pd.DataFrame:
             f"table {card.name}: column {', '.join(repr(name) for name in missing)} missing from the data "
             f"(it has {present})",
         )
-    return pd.DataFrame({name: frame[header] for name, header in wanted})
+    taken = pd.DataFrame({name: frame[header] for name, header in wanted})
+    return clean_values_for_card(card, taken)
 
 
 def read_table_data(path: Path) -> pd.DataFrame:

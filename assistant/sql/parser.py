@@ -441,7 +441,8 @@ class QuestionParser:
     @staticmethod
     def _check_period(info: TableInfo, period: Period, mentioned_years: list[int]) -> list[str]:
         unmapped: list[str] = []
-        as_of_year = int(info.card.as_of[:4])
+        year_text = info.card.as_of[:4]  # a drafted card may have no as-of date yet
+        as_of_year = int(year_text) if year_text.isdigit() else None
         if info.time_column is None:
             wanted = set(period.years) | {y for y in (period.year_from, period.year_to) if y}
             wrong = sorted(y for y in wanted if y != as_of_year)

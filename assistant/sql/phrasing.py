@@ -81,6 +81,8 @@ def _period(slots: QuerySlots, info: TableInfo, lang: str) -> str:
         as_of = info.card.as_of
         if info.name == "population_by_district_2025":
             return "2025년 5월" if lang == "ko" else "in May 2025"
+        if not as_of[:4].isdigit():  # a drafted card whose as-of date is still to be reviewed
+            return "(기준 시점 미확인)" if lang == "ko" else "(as-of date not yet reviewed)"
         return f"{as_of[:4]}년 말" if lang == "ko" else f"at the end of {as_of[:4]}"
     if slots.period.month is not None and "month" in info.dimensions:
         return (
