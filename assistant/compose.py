@@ -6,6 +6,7 @@ catalog entry, assembled from its fields) and carries that passage's [n].
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -109,6 +110,12 @@ def _sentences(text: str, heading: str = "", title: str = "") -> list[str]:
     return candidates
 
 
+@functools.lru_cache(maxsize=4096)
+def _name_tokens(name: str) -> frozenset[str]:
+    """Tokens of a dataset's title and keywords; the same entries come back question after question."""
+    return frozenset(search_tokens(name))
+
+
 def _field(text: str, label: str) -> str | None:
     match = re.search(rf"^{re.escape(label)}\s*:\s*(.+)$", text, flags=re.MULTILINE)
     return match.group(1).strip() if match else None
@@ -186,7 +193,7 @@ class ExtractiveComposer:
             # A dataset answers when its title and keywords name what is asked for; a description
             # that mentions it in passing ("… 좌표 등") does not make it the dataset.
             named = chunk.title + " " + (_field(chunk.text, "키워드 keywords") or "")
-            coverage = terms.coverage(set(search_tokens(named)))
+            coverage = terms.coverage(_name_tokens(named))
             if coverage < self.min_catalog_title_coverage:
                 return None
             return coverage + passage.relevance / 2, coverage, self._catalog_sentence(passage, korean)

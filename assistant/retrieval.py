@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from langchain_core.embeddings import Embeddings
@@ -36,7 +37,7 @@ class QueryTerms:
     weights: list[float]
     tokens: list[str] = field(default_factory=list)
 
-    def coverage(self, tokens: set[str]) -> float:
+    def coverage(self, tokens: AbstractSet[str]) -> float:
         total = sum(self.weights)
         if total == 0:
             return 0.0
