@@ -114,20 +114,18 @@ class Assistant:
         mark = time.perf_counter()
         composition: Composition | None
         document_answer = self._document_answer(question, relevant, terms, outcome)
-        if outcome is not None and outcome.part is not None and document_answer is None:
+        if outcome is not None and outcome.part is not None:
             documents = self._documents_beside_statistics(outcome, user, terms)
             composition = self.composer.compose(question, documents, terms, outcome.part)
             answer.sql = outcome.sql
             if outcome.ignored:
                 answer.notes.append("not used from the question: " + ", ".join(outcome.ignored))
         elif outcome is not None and outcome.is_statistical:
-            # The tables cannot answer it as asked (or only without some of its words); a document
-            # sentence that answers the question well may (a rule, a figure in a text).
+            # The tables cannot answer it as asked; a document sentence that answers the question
+            # well may (a rule, a figure in a text).
             answer.notes.extend(f"could not map {part}" for part in outcome.unmapped)
             if outcome.error:
                 answer.notes.append(outcome.error)
-            if outcome.ignored:
-                answer.notes.append("the tables do not speak to: " + ", ".join(outcome.ignored))
             composition = document_answer
         else:
             composition = self.composer.compose(question, relevant, terms, None)
