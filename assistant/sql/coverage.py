@@ -101,10 +101,6 @@ class ParseAudit:
     critical: list[str] = field(default_factory=list)
     minor: list[str] = field(default_factory=list)
 
-    @property
-    def complete(self) -> bool:
-        return not self.critical and not self.minor
-
 
 def _used_cue_families(slots: QuerySlots) -> set[str]:
     families = set(_ALWAYS_USED) | set(_CUES_OF_OPERATION.get(slots.operation, ()))

@@ -51,6 +51,11 @@ MAX_TREE_DEPTH = 64
 MAX_TABLE_REFERENCES = 3
 _COLUMN_IN_ERROR = re.compile(r"(?:Column '([^']+)' could not be resolved|Unknown column: (\S+))")
 
+def _expression_types(words: str) -> tuple[type[exp.Expr], ...]:
+    """sqlglot expression classes by name (names this sqlglot version lacks are skipped)."""
+    return tuple(getattr(exp, name) for name in words.split() if hasattr(exp, name))
+
+
 # Statement-level or otherwise unneeded node types; any of them anywhere in the tree is refused.
 _FORBIDDEN_NODE_WORDS = (
     "Command Create Insert Update Delete Merge Drop Alter Copy Attach Detach Install Pragma Set Use "
@@ -58,9 +63,7 @@ _FORBIDDEN_NODE_WORDS = (
     "TruncateTable Refresh Cache Uncache LoadData Export Declare Execute Into Values Lateral Pivot "
     "Unpivot Fetch Semicolon TableFromRows Lambda Placeholder Parameter"
 )
-_FORBIDDEN_NODE_TYPES: tuple[type[exp.Expr], ...] = tuple(
-    getattr(exp, name) for name in _FORBIDDEN_NODE_WORDS.split() if hasattr(exp, name)
-)
+_FORBIDDEN_NODE_TYPES = _expression_types(_FORBIDDEN_NODE_WORDS)
 
 # Functions statistics SQL may use, as sqlglot's expression classes. Each returns a value bounded
 # by its inputs: none reads files or settings, and none turns a small input into a huge value or
@@ -83,9 +86,7 @@ _ALLOWED_FUNCTION_WORDS = (
     "Extract Year Quarter Month Week Day DayOfWeek TimestampTrunc DateTrunc TimeToStr DateDiff "
     "DateFromParts CurrentDate"
 )
-_ALLOWED_FUNCTION_TYPES: tuple[type[exp.Expr], ...] = tuple(
-    getattr(exp, name) for name in _ALLOWED_FUNCTION_WORDS.split() if hasattr(exp, name)
-)
+_ALLOWED_FUNCTION_TYPES = _expression_types(_ALLOWED_FUNCTION_WORDS)
 # Functions sqlglot does not model (parsed as Anonymous) that statistics SQL may use.
 ALLOWED_UNKNOWN_FUNCTIONS = frozenset(
     "strlen date_part datepart round_even fsum favg ifnull nullif coalesce greatest least".split()
