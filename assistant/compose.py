@@ -22,6 +22,9 @@ _SENTENCE_SPLIT = re.compile(r"(?<=[.!?。])[\s\x1f]+")
 _MAX_LINES_PER_SENTENCE = 4
 _HEADING = re.compile(r"^\s*#{1,6}\s")
 _ANSWER_TYPE_BONUS = 0.25
+# Weight of the share of the question a sentence covers in the question's own words (not through
+# the bilingual glossary), added to its coverage when sentences are ranked.
+_LITERAL_BONUS = 0.25
 _LIST_MARK = re.compile(r"^(?:[-*+•]|\d+[.)])\s+")
 _MIN_SENTENCE_CHARS = 15
 _MAX_SENTENCE_CHARS = 320
@@ -38,6 +41,9 @@ class Composition:
     # the question asks for (None: nothing was composed). The pipeline's confidence reads them.
     lead_coverage: float | None = None
     answer_type_met: bool | None = None
+    # How far the leading sentence's score stands above the best sentence of any other section:
+    # two sections answering about equally well means the question is read two ways.
+    lead_margin: float | None = None
 
 
 @dataclass
@@ -158,17 +164,28 @@ class ExtractiveComposer:
             by_source.setdefault(passage.chunk.source_id, []).append(passage)
         answer_type = expected_answer_type(question)
         best_per_source: list[tuple[float, float, str, Passage]] = []
+        scored_places: list[tuple[float, str, str, str]] = []  # each passage's best: score, place, sentence
         for source_passages in by_source.values():
             found = [
                 (choice, passage)
                 for passage in source_passages
                 if (choice := self._sentence_for(passage, terms, question, answer_type)) is not None
             ]
+            scored_places += [(choice[0], p.chunk.source_id, p.chunk.locator, choice[2]) for choice, p in found]
             if found:
                 (score, coverage, sentence), passage = max(found, key=lambda item: item[0][0])
                 best_per_source.append((score, coverage, sentence, passage))
         best_per_source.sort(key=lambda item: -item[0])
         lead_score = best_per_source[0][0] if best_per_source else 0.0
+        if best_per_source:
+            _, _, lead_sentence, lead_passage = best_per_source[0]
+            lead = (lead_passage.chunk.source_id, lead_passage.chunk.locator)
+            rivals = [  # the same sentence found again in an overlapping chunk is no rival
+                score
+                for score, source, locator, sentence in scored_places
+                if (source, locator) != lead and sentence != lead_sentence
+            ]
+            composition.lead_margin = lead_score - max(rivals, default=0.0)
         for score, coverage, sentence, passage in best_per_source[: self.max_passages]:
             if score < lead_score - self.follow_margin:
                 break
@@ -201,23 +218,37 @@ class ExtractiveComposer:
         candidates = _sentences(chunk.text, heading, chunk.title)
         if not candidates:
             return None
+        # A sentence is read in its place: the article or section heading and the document title
+        # say what it is about ("제13조의2 (개인정보 보호의 날)" → "매년 9월 30일을 …로 정한다"),
+        # which the sentence itself often leaves to its heading.
+        context = _name_tokens(heading) | _name_tokens(chunk.title) if chunk.kind == SourceKind.DOCUMENT else frozenset()
         # Best coverage first; a sentence that carries the asked-for kind of fact (a period, a head
         # count, an office …) wins over one that only repeats the question's words; among equals the
         # shorter sentence, which says less beside the point.
         scored = []
         for sentence in candidates:
-            coverage = terms.coverage(set(search_tokens(sentence)))
-            if coverage < self.min_sentence_coverage:
+            tokens = set(search_tokens(sentence))
+            in_place = terms.coverage(context | tokens)
+            if in_place < self.min_sentence_coverage:
                 continue  # too little of the question, whatever kind of fact it carries
             bonus = _ANSWER_TYPE_BONUS if answer_type and gives_answer_type(answer_type, sentence) else 0.0
-            scored.append((coverage + bonus, coverage, -len(sentence), sentence))
+            # Chosen by what it covers in its place, the question's own words counting more than
+            # glossary bridges; vouched for (confidence) by its own words alone.
+            score = in_place + _LITERAL_BONUS * terms.literal_coverage(context | tokens) + bonus
+            scored.append((score, terms.literal_coverage(tokens), -len(sentence), sentence))
         if not scored:
             return None
         score, coverage, _, best = max(scored)
         if chunk.kind == SourceKind.TABLE:
             prefix = "통계표" if korean else "The table"
             return score, coverage, f"{prefix} “{chunk.title}”: {best}"
-        return score, coverage, best if best.endswith((".", "다", "요", "!", "?")) else best + "."
+        best = best if best.endswith((".", "다", "요", "!", "?")) else best + "."
+        if not korean and is_korean(best):
+            # An English question answered from a Korean text: say in English where the quoted
+            # sentence comes from; it is not translated, so nothing is invented.
+            place = f", {heading}" if heading and heading != chunk.title else ""
+            best = f"The Korean text of “{chunk.title}”{place} says: “{best}”"
+        return score, coverage, best
 
     @staticmethod
     def _catalog_sentence(passage: Passage, korean: bool) -> str:

@@ -17,6 +17,14 @@ from assistant.errors import CityQAError, ErrorCode
 from assistant.tokens import search_tokens
 
 
+# The built-in files, and whether each is also written into the index. The city's own words
+# (districts, services, datasets) are; the vocabulary of Korean statutes is generic ("plan",
+# "member", "within") and, written into every Korean chunk, shifted rankings for the worse (blind
+# and held-out document sets, 2026-12-03), while on the question side alone it carries English
+# questions to Korean articles.
+_BUILT_IN = (("busan_glossary.yaml", True), ("admin_law_glossary.yaml", False))
+
+
 @dataclass(frozen=True)
 class _Form:
     text: str
@@ -33,10 +41,15 @@ class Glossary:
         ]
 
     @classmethod
-    def load(cls, extra_file: Path | None = None) -> Glossary:
-        """The built-in Busan glossary, plus an optional city-specific file (same YAML shape)."""
-        text = resources.files("assistant.resources").joinpath("busan_glossary.yaml").read_text("utf-8")
-        concepts = _read_terms(text, "busan_glossary.yaml")
+    def load(cls, extra_file: Path | None = None, *, for_index: bool = False) -> Glossary:
+        """The built-in glossaries (for the index: those written into it), plus an optional
+        city-specific file (same YAML shape)."""
+        concepts: list[list[str]] = []
+        for name, indexed in _BUILT_IN:
+            if for_index and not indexed:
+                continue
+            text = resources.files("assistant.resources").joinpath(name).read_text("utf-8")
+            concepts += _read_terms(text, name)
         if extra_file is not None:
             concepts += _read_terms(extra_file.read_text("utf-8"), str(extra_file))
         return cls(concepts)
@@ -66,14 +79,19 @@ class Glossary:
         return f"{text}\n{' '.join(extra)}" if extra else text
 
     def synonym_groups(self, tokens: list[str]) -> list[set[str]]:
-        """For relevance checks: each token with the tokens of every form of its concepts."""
-        groups = []
-        for token in tokens:
-            group = {token}
-            for index in self.matching_concepts({token}):
-                for form in self._forms[index]:
-                    group |= form.tokens
-            groups.append(group)
+        """For relevance checks: each token with the tokens of every form of its concepts.
+
+        A concept counts when one of its forms occurs among the tokens, so a form of several words
+        ("term of office") lends the other forms (임기) to each of its words."""
+        groups = [{token} for token in tokens]
+        present = set(tokens)
+        for index in self.matching_concepts(present):
+            forms = self._forms[index]
+            synonyms = set().union(*(form.tokens for form in forms))
+            matched = set().union(*(form.tokens for form in forms if form.tokens and form.tokens <= present))
+            for group, token in zip(groups, tokens, strict=True):
+                if token in matched:
+                    group |= synonyms
         return groups
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from assistant.glossary import Glossary
 from assistant.models import Chunk, Passage, User
 from assistant.stores.keyword_index import BM25KeywordIndex
 from assistant.stores.vector_store import ChromaVectorStore
-from assistant.tokens import search_tokens
+from assistant.tokens import is_korean, predicate_tokens, search_tokens
 
 RRF_K = 60  # the constant of Cormack et al. (2009); damps the head of each ranking
 # Final order blends how much of the question a passage covers with its fused rank. Coverage is
@@ -23,6 +24,9 @@ RELEVANCE_WEIGHT = 0.6
 # Scores are compared at this precision, ties broken by chunk id: the embedding model's floats vary
 # in the last bits between calls (CPU kernels), which must not reorder near-equal candidates.
 _SCORE_DIGITS = 5
+# A verb or adjective stem weighs at most this much: "세우다" asks what "수립하다" says, so a
+# paraphrased predicate must not sink a passage the way a missing subject (a noun) should.
+_PREDICATE_WEIGHT_CAP = 2.0
 
 
 def _stable(hits: list[tuple[Chunk, float]]) -> list[tuple[Chunk, float]]:
@@ -38,12 +42,25 @@ class QueryTerms:
     tokens: list[str] = field(default_factory=list)
 
     def coverage(self, tokens: AbstractSet[str]) -> float:
+        return self._covered(self.groups, tokens)
+
+    def literal_coverage(self, tokens: AbstractSet[str]) -> float:
+        """Coverage counting only synonyms written in the question word's own script: a match made
+        through the bilingual glossary finds a passage, but vouches less for a sentence."""
+        return self._covered(self._literal_groups, tokens)
+
+    @functools.cached_property
+    def _literal_groups(self) -> list[set[str]]:
+        return [
+            {form for form in group if is_korean(form) == is_korean(token)}
+            for token, group in zip(self.tokens, self.groups, strict=True)
+        ]
+
+    def _covered(self, groups: list[set[str]], tokens: AbstractSet[str]) -> float:
         total = sum(self.weights)
         if total == 0:
             return 0.0
-        covered = sum(
-            weight for group, weight in zip(self.groups, self.weights, strict=True) if group & tokens
-        )
+        covered = sum(weight for group, weight in zip(groups, self.weights, strict=True) if group & tokens)
         return covered / total
 
     def not_covered_by(self, tokens: set[str]) -> QueryTerms:
@@ -80,7 +97,12 @@ class HybridRetriever:
     def query_terms(self, question: str) -> QueryTerms:
         tokens = list(dict.fromkeys(search_tokens(question)))
         groups = self.glossary.synonym_groups(tokens)
-        return QueryTerms(groups=groups, weights=[self._idf(group) for group in groups], tokens=tokens)
+        predicates = predicate_tokens(question)
+        weights = [
+            min(self._idf(group), _PREDICATE_WEIGHT_CAP) if token in predicates else self._idf(group)
+            for token, group in zip(tokens, groups, strict=True)
+        ]
+        return QueryTerms(groups=groups, weights=weights, tokens=tokens)
 
     def _idf(self, group: set[str]) -> float:
         """Inverse document frequency of the group's most distinctive indexed form.

@@ -67,6 +67,15 @@ def search_tokens(text: str) -> list[str]:
     return _content_tokens(_kiwi().tokenize(text))
 
 
+def predicate_tokens(text: str) -> set[str]:
+    """The text's verb and adjective stems ("세우", "바뀌"): paraphrasable words, unlike its nouns."""
+    return {
+        word
+        for token in _kiwi().tokenize(text)
+        if token.tag.startswith(("VV", "VA")) and (word := _normalise(token.form, token.tag))
+    }
+
+
 def search_tokens_many(texts: list[str]) -> list[list[str]]:
     """Tokens of many texts; kiwi's batch mode uses its worker threads."""
     return [_content_tokens(analysed) for analysed in _kiwi().tokenize(texts)]

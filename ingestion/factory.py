@@ -17,7 +17,7 @@ def build_ingestor(settings: Settings, stores: Stores | None = None) -> Ingestor
             vector_store=stores.vector_store,
             keyword_index=stores.keyword_index,
             warehouse=stores.warehouse,
-            glossary=Glossary.load(settings.glossary_file),
+            glossary=Glossary.load(settings.glossary_file, for_index=True),
             manifest_path=settings.manifest_path,
         ),
         ChunkingPolicy(

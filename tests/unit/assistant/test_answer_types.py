@@ -41,3 +41,9 @@ def test_the_kind_of_answer_a_question_asks_for(question: str, expected: AnswerT
 )
 def test_whether_a_sentence_gives_it(answer_type: AnswerType | None, sentence: str, gives: bool) -> None:
     assert gives_answer_type(answer_type, sentence) is gives
+
+
+def test_how_many_times_is_a_count_even_beside_a_cycle_word() -> None:
+    assert expected_answer_type("갱신 주기를 몇 번 놓치면 stale로 표시되나요?") == AnswerType.COUNT
+    assert expected_answer_type("몇 년에 한 번 수립하나요?") == AnswerType.CYCLE
+    assert gives_answer_type(AnswerType.COUNT, "한 차례, 최대 2회까지 연장할 수 있다.")

@@ -79,3 +79,25 @@ def test_invalid_glossary_file_is_invalid_config(tmp_path: Path, content: str) -
         Glossary.load(custom)
     assert raised.value.code == ErrorCode.INVALID_CONFIG
     assert "bad.yaml" in raised.value.detail
+
+
+def test_a_form_of_several_words_lends_its_synonyms_to_each_word(glossary: Glossary) -> None:
+    """"term of office" is one concept with 임기: both words of the question reach the Korean article."""
+    tokens = ["long", "term", "office", "member"]
+    groups = dict(zip(tokens, glossary.synonym_groups(tokens), strict=True))
+    assert "임기" in groups["term"] and "임기" in groups["office"]
+    assert "위원" in groups["member"]
+    assert groups["long"] == {"long"}
+
+
+def test_statute_vocabulary_is_built_in(glossary: Glossary) -> None:
+    added = glossary.expansion("What is the administrative fine for using a similar name?")
+    assert "과태료" in added
+
+
+def test_statute_vocabulary_expands_questions_but_is_not_written_into_the_index() -> None:
+    question_side = Glossary.load().expansion("위원의 임기")
+    index_side = Glossary.load(for_index=True).expansion("위원의 임기")
+    assert "term of office" in question_side
+    assert "term of office" not in index_side
+    assert "Haeundae-gu" in Glossary.load(for_index=True).expansion("해운대구 인구")
