@@ -9,6 +9,7 @@ and the warehouse's cast names it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -44,6 +45,7 @@ def strip_number_marks(text: str) -> tuple[str, bool]:
             return cleaned, percent
 
 
+@functools.lru_cache(maxsize=65536)  # a column repeats its values: drafting asks about each several times
 def number_text(text: str) -> str | None:
     """The plain number `text` is written as ("1,234*" -> "1234", "12.5%" -> "12.5"), or None when it
     is not one (missing marks included)."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import itertools
 import os
 from pathlib import Path
 
@@ -129,13 +131,39 @@ def read_table_data(path: Path) -> pd.DataFrame:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             return pd.read_excel(path, dtype=str)
         text = decode_bytes(path.read_bytes(), path.name)
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=True, na_values=["NA", ""])
+        return pd.read_csv(
+            io.StringIO(text),
+            dtype=str,
+            keep_default_na=True,
+            na_values=["NA", ""],
+            skiprows=title_lines_before_header(text),
+        )
     except CityQAError:
         raise
     except Exception as error:  # pandas raises many types for malformed files
         raise CityQAError(
             ErrorCode.INGEST_FAILED, f"{path.name}: cannot read table data ({error})"
         ) from error
+
+
+_HEADER_SEARCH_LINES = 10
+
+
+def title_lines_before_header(text: str) -> int:
+    """How many lines above the header to skip: statistics portals (KOSIS) export a title line and a
+    blank line before the header ("총조사인구 총괄(시도/성/5세연령별)"). Only leading lines with at
+    most one non-empty cell are skipped, and only when a later line has more, so a one-column table
+    keeps its header."""
+    rows = list(itertools.islice(csv.reader(io.StringIO(text)), _HEADER_SEARCH_LINES))
+    filled = [sum(1 for cell in row if cell.strip()) for row in rows]
+    skipped = 0
+    while skipped < len(filled) and filled[skipped] <= 1:
+        skipped += 1
+    if skipped == len(filled) or skipped == 0:
+        return 0
+    # csv rows and text lines differ only when a quoted cell holds a line break, which a title line
+    # with at most one cell does not
+    return skipped
 
 
 def table_source(card: TableCard, origin: str) -> LoadedSource:

@@ -164,13 +164,13 @@ def test_a_cp949_csv_without_card_gets_a_drafted_card_and_is_queryable(make_stac
     card = load_table_card(drafted)
     assert [(c.name, c.header, c.type, c.role) for c in card.columns] == [
         ("col_1", "연도", "INTEGER", "time"),
-        ("col_2", "구", "VARCHAR", "dimension"),
+        ("district", "구", "VARCHAR", "dimension"),  # Busan districts: the layer's place column
         ("col_3", "인구", "INTEGER", "measure"),
         ("col_4", "인구밀도", "DOUBLE", "measure"),
-        ("col_5", "비고", "VARCHAR", "dimension"),
+        ("col_5", "비고", "VARCHAR", "attribute"),  # one value throughout: nothing to group by
     ]
     assert _rows(
-        stack, "SELECT col_2, SUM(col_3) FROM busan_population WHERE col_1 = 2024 GROUP BY col_2 ORDER BY 1"
+        stack, "SELECT district, SUM(col_3) FROM busan_population WHERE col_1 = 2024 GROUP BY 1 ORDER BY 1"
     ) == [
         ["수영구", 170000],
         ["해운대구", 370000],
@@ -230,7 +230,7 @@ def test_an_existing_drafted_card_is_used_not_overwritten(make_stack, tmp_path: 
 
     assert report.failed == [] and report.drafted == []
     assert card_path.read_text("utf-8") == reviewed
-    assert stack.warehouse.tables()["busan_population"][:3] == ["year", "col_2", "population"]
+    assert stack.warehouse.tables()["busan_population"][:3] == ["year", "district", "population"]
     assert _rows(stack, "SELECT population FROM busan_population WHERE year = 2023") == [[374321]]
     source = stack.sources.get_for_user("table:busan_population", User())
     assert source is not None and source.title.startswith("부산 구별 인구")
