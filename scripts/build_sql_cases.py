@@ -21,7 +21,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scripts.sql_case_list import CASES, FRESH_CASES  # noqa: E402
+from scripts.sql_case_list import CASES, FRESH_CASES, TWO_STEP_CASES  # noqa: E402
 
 TABLE_NAMES = [
     "population_by_district_2025",
@@ -126,7 +126,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "evaluation" / "datasets" / "sql_cases.yaml")
     args = parser.parse_args()
     connection = connect(args.tables)
-    specs = [*CASES, *({**spec, "tags": [*spec["tags"], "fresh"]} for spec in FRESH_CASES)]
+    specs = [
+        *CASES,
+        *({**spec, "tags": [*spec["tags"], "fresh"]} for spec in FRESH_CASES),
+        *TWO_STEP_CASES,
+    ]
     ids = [spec["id"] for spec in specs]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:

@@ -1488,3 +1488,386 @@ FRESH_CASES: list[Spec] = [
         conv=["2014년 인천항 컨테이너 물동량 알려줘"],
     ),
 ]
+
+
+def _one(table: str, value: str, where: str) -> str:
+    return f"(SELECT {value} FROM {table} WHERE {where})"
+
+
+def first_year(table: str, condition: str, where: str, last: bool = False) -> str:
+    return f"SELECT {'MAX' if last else 'MIN'}(year) FROM {table} WHERE {where} AND {condition}"
+
+
+# Two-step and unit-aware questions (differences, ratios, growth, per-1,000, density, shares of a
+# subgroup, averages across districts, counts above a value, first/last year, thresholds and answers
+# in other units). Written before the parser supported them, scored before any fix.
+TWO_STEP_CASES: list[Spec] = [
+    # -- differences of two places or two years
+    c(
+        "sql-two-diff-001",
+        ["two_step", "difference"],
+        "How many more people live in Haeundae-gu than in Busanjin-gu?",
+        "SELECT " + _one(P, "total_population", "district = '해운대구'") + " - "
+        "" + _one(P, "total_population", "district = '부산진구'") + "",
+        unit="total_population",
+    ),
+    c(
+        "sql-two-diff-002",
+        ["two_step", "difference"],
+        "해운대구 인구는 부산진구보다 몇 명 더 많아?",
+        "SELECT " + _one(P, "total_population", "district = '해운대구'") + " - "
+        "" + _one(P, "total_population", "district = '부산진구'") + "",
+        unit="total_population",
+    ),
+    c(
+        "sql-two-diff-003",
+        ["two_step", "difference"],
+        "How many fewer babies were born in Busan in 2020 than in 2010?",
+        "SELECT " + _one(B, "births", "province = '부산광역시' AND year = 2010") + " - "
+        "" + _one(B, "births", "province = '부산광역시' AND year = 2020") + "",
+        unit="births",
+    ),
+    c(
+        "sql-two-diff-004",
+        ["two_step", "difference"],
+        "2020년 부산 출생아 수는 2010년보다 몇 명 적었어?",
+        "SELECT " + _one(B, "births", "province = '부산광역시' AND year = 2010") + " - "
+        "" + _one(B, "births", "province = '부산광역시' AND year = 2020") + "",
+        unit="births",
+    ),
+    c(
+        "sql-two-diff-005",
+        ["two_step", "difference"],
+        "How much larger is Gijang-gun than Gangseo-gu in land area?",
+        "SELECT " + _one(L, "land_area_km2", "district = '기장군'") + " - "
+        "" + _one(L, "land_area_km2", "district = '강서구'") + "",
+        unit="km2",
+    ),
+    c(
+        "sql-two-diff-006",
+        ["two_step", "difference"],
+        "영도구의 65세 이상 인구는 중구보다 얼마나 많아?",
+        "SELECT " + _one(P, "age_65_plus", "district = '영도구'") + " - "
+        "" + _one(P, "age_65_plus", "district = '중구'") + "",
+        unit="age_65_plus",
+    ),
+    # -- ratios (몇 배, times, X-to-Y)
+    c(
+        "sql-two-ratio-007",
+        ["two_step", "ratio"],
+        "2019년 부산항 컨테이너 물동량은 인천항의 몇 배였어?",
+        "SELECT " + _one(T, "teu_million", "port = 'Busan' AND year = 2019") + " / "
+        "" + _one(T, "teu_million", "port = 'Incheon' AND year = 2019") + "",
+    ),
+    c(
+        "sql-two-ratio-008",
+        ["two_step", "ratio"],
+        "How many times bigger was Busan port's container throughput than Incheon's in 2015?",
+        "SELECT " + _one(T, "teu_million", "port = 'Busan' AND year = 2015") + " / "
+        "" + _one(T, "teu_million", "port = 'Incheon' AND year = 2015") + "",
+    ),
+    c(
+        "sql-two-ratio-009",
+        ["two_step", "ratio"],
+        "What is the ratio of Haeundae-gu's population to Jung-gu's?",
+        "SELECT 1.0 * " + _one(P, "total_population", "district = '해운대구'") + " / "
+        "" + _one(P, "total_population", "district = '중구'") + "",
+    ),
+    c(
+        "sql-two-ratio-010",
+        ["two_step", "ratio"],
+        "해운대구 인구는 중구 인구의 몇 배야?",
+        "SELECT 1.0 * " + _one(P, "total_population", "district = '해운대구'") + " / "
+        "" + _one(P, "total_population", "district = '중구'") + "",
+    ),
+    # -- growth in percent between two years
+    c(
+        "sql-two-growth-011",
+        ["two_step", "growth"],
+        "By what percent did Busan port's container throughput grow from 2011 to 2019?",
+        "SELECT 100.0 * (" + _one(T, "teu_million", "port = 'Busan' AND year = 2019") + " - "
+        "" + _one(T, "teu_million", "port = 'Busan' AND year = 2011") + ") / "
+        "" + _one(T, "teu_million", "port = 'Busan' AND year = 2011") + "",
+        unit="pct",
+    ),
+    c(
+        "sql-two-growth-012",
+        ["two_step", "growth"],
+        "부산항 물동량은 2011년부터 2019년까지 몇 % 늘었나요?",
+        "SELECT 100.0 * (" + _one(T, "teu_million", "port = 'Busan' AND year = 2019") + " - "
+        "" + _one(T, "teu_million", "port = 'Busan' AND year = 2011") + ") / "
+        "" + _one(T, "teu_million", "port = 'Busan' AND year = 2011") + "",
+        unit="pct",
+    ),
+    # -- per 1,000 people
+    c(
+        "sql-two-per-013",
+        ["two_step", "per_unit"],
+        "How many residents aged 65 or over per 1,000 people in Gangseo-gu?",
+        f"SELECT 1000.0 * age_65_plus / total_population FROM {P} WHERE district = '강서구'",
+    ),
+    c(
+        "sql-two-per-014",
+        ["two_step", "per_unit"],
+        "강서구 인구 1,000명당 65세 이상 인구는 몇 명이야?",
+        f"SELECT 1000.0 * age_65_plus / total_population FROM {P} WHERE district = '강서구'",
+    ),
+    c(
+        "sql-two-per-015",
+        ["two_step", "per_unit", "topn"],
+        "인구 천 명당 유소년 인구가 가장 많은 구는?",
+        top(P, "district", "1000.0 * age_0_14 / total_population"),
+    ),
+    # -- density through the declared join
+    c(
+        "sql-two-density-016",
+        ["two_step", "density", "topn"],
+        "Rank the five densest districts by people per km²",
+        top(DENSITY, "district", "total_population / land_area_km2", n=5),
+        ordered=True,
+    ),
+    c(
+        "sql-two-density-017",
+        ["two_step", "density", "topn"],
+        "km²당 인구가 가장 많은 구 3곳",
+        top(DENSITY, "district", "total_population / land_area_km2", n=3),
+        ordered=True,
+    ),
+    # -- share of a total or of a subgroup
+    c(
+        "sql-two-share-018",
+        ["two_step", "share"],
+        "What share of Busan's residents aged 65 and over live in Haeundae-gu?",
+        f"SELECT 100.0 * SUM(age_65_plus) FILTER (WHERE district = '해운대구') / SUM(age_65_plus) FROM {P}",
+        unit="pct",
+    ),
+    c(
+        "sql-two-share-019",
+        ["two_step", "share"],
+        "부산 전체 65세 이상 인구 중 해운대구가 차지하는 비중은?",
+        f"SELECT 100.0 * SUM(age_65_plus) FILTER (WHERE district = '해운대구') / SUM(age_65_plus) FROM {P}",
+        unit="pct",
+    ),
+    c(
+        "sql-two-share-020",
+        ["two_step", "share"],
+        "What share of Suyeong-gu's population is aged 0-14?",
+        f"SELECT 100.0 * age_0_14 / total_population FROM {P} WHERE district = '수영구'",
+        unit="pct",
+    ),
+    # -- average across districts or provinces
+    c(
+        "sql-two-avg-021",
+        ["two_step", "average"],
+        "What was the average PM10 across Busan's districts in 2020?",
+        f"SELECT AVG(pm10_ugm3) FROM {A} WHERE year = 2020",
+        unit="pm10",
+    ),
+    c(
+        "sql-two-avg-022",
+        ["two_step", "average"],
+        "2020년 부산 구·군 평균 미세먼지 농도는?",
+        f"SELECT AVG(pm10_ugm3) FROM {A} WHERE year = 2020",
+        unit="pm10",
+    ),
+    c(
+        "sql-two-avg-023",
+        ["two_step", "average"],
+        "What is the average elderly share across Busan's districts?",
+        f"SELECT AVG(age_65_plus_share_pct) FROM {P}",
+        unit="pct",
+    ),
+    c(
+        "sql-two-avg-024",
+        ["two_step", "average"],
+        "구·군별 고령인구 비율의 평균은?",
+        f"SELECT AVG(age_65_plus_share_pct) FROM {P}",
+        unit="pct",
+    ),
+    c(
+        "sql-two-avg-025",
+        ["two_step", "average"],
+        "2022년 시도별 평균 출생아 수는?",
+        f"SELECT AVG(births) FROM {B} WHERE year = 2022",
+        unit="births",
+    ),
+    # -- counting rows above or below a value
+    c(
+        "sql-two-count-026",
+        ["two_step", "count", "units"],
+        "고령인구 비율이 30%를 넘는 구는 몇 곳이야?",
+        f"SELECT COUNT(*) FROM {P} WHERE age_65_plus_share_pct > 30",
+    ),
+    c(
+        "sql-two-count-027",
+        ["two_step", "count"],
+        "How many districts have more than 300,000 residents?",
+        f"SELECT COUNT(*) FROM {P} WHERE total_population > 300000",
+    ),
+    c(
+        "sql-two-count-028",
+        ["two_step", "count", "units"],
+        "인구가 20만 명이 안 되는 구는 몇 곳?",
+        f"SELECT COUNT(*) FROM {P} WHERE total_population < 200000",
+    ),
+    c(
+        "sql-two-count-029",
+        ["two_step", "count"],
+        "How many provinces recorded fewer than 10,000 births in 2022?",
+        f"SELECT COUNT(*) FROM {B} WHERE year = 2022 AND births < 10000",
+    ),
+    c(
+        "sql-two-count-030",
+        ["two_step", "count", "units"],
+        "How many districts had annual precipitation above 2 m in 2020?",
+        f"SELECT COUNT(*) FROM {A} WHERE year = 2020 AND precipitation_mm > 2000",
+    ),
+    # -- thresholds with units, converted to the column's unit
+    c(
+        "sql-two-unit-031",
+        ["units", "filter"],
+        "Which districts are bigger than 50 km²?",
+        f"SELECT district, land_area_km2 FROM {L} WHERE land_area_km2 > 50",
+    ),
+    c(
+        "sql-two-unit-032",
+        ["units", "filter"],
+        "면적이 50km²보다 넓은 구는?",
+        f"SELECT district, land_area_km2 FROM {L} WHERE land_area_km2 > 50",
+    ),
+    c(
+        "sql-two-unit-033",
+        ["units", "filter"],
+        "인구가 20만 명이 안 되는 구",
+        f"SELECT district, total_population FROM {P} WHERE total_population < 200000",
+    ),
+    c(
+        "sql-two-unit-034",
+        ["units", "filter"],
+        "2019년 물동량이 3천만 TEU 이상인 항만은?",
+        f"SELECT port, teu_million FROM {T} WHERE year = 2019 AND teu_million >= 30",
+    ),
+    # -- first / last year a condition held
+    c(
+        "sql-two-first-035",
+        ["two_step", "first_year", "units"],
+        "부산항 물동량이 처음으로 2천만 TEU를 넘어선 해는?",
+        first_year(T, "teu_million > 20", "port = 'Busan'"),
+    ),
+    c(
+        "sql-two-first-036",
+        ["two_step", "first_year", "units"],
+        "In which year did Busan port first handle more than 18 million TEU?",
+        first_year(T, "teu_million > 18", "port = 'Busan'"),
+    ),
+    c(
+        "sql-two-first-037",
+        ["two_step", "first_year"],
+        "What was the first year deaths exceeded births in Busan?",
+        first_year(B, "deaths > births", "province = '부산광역시'"),
+    ),
+    c(
+        "sql-two-first-038",
+        ["two_step", "first_year"],
+        "부산에서 사망자 수가 출생아 수보다 처음 많아진 해는?",
+        first_year(B, "deaths > births", "province = '부산광역시'"),
+    ),
+    c(
+        "sql-two-last-039",
+        ["two_step", "first_year", "units"],
+        "What was the last year with more than 20k marriages in Busan?",
+        first_year(B, "marriages > 20000", "province = '부산광역시'", last=True),
+    ),
+    c(
+        "sql-two-last-040",
+        ["two_step", "first_year", "units"],
+        "부산의 혼인 건수가 마지막으로 2만 건을 넘은 해는?",
+        first_year(B, "marriages > 20000", "province = '부산광역시'", last=True),
+    ),
+    # -- age brackets named by their ages
+    c(
+        "sql-two-age-041",
+        ["units", "age_bracket"],
+        "15세 미만 인구가 제일 많은 구는?",
+        top(P, "district", "age_0_14"),
+    ),
+    c(
+        "sql-two-age-042",
+        ["units", "age_bracket"],
+        "Which district has the most residents under 15?",
+        top(P, "district", "age_0_14"),
+    ),
+    # -- the answer in another unit
+    c(
+        "sql-two-conv-043",
+        ["units", "conversion"],
+        "How large is Gijang-gun in hectares?",
+        f"SELECT land_area_km2 * 100 FROM {L} WHERE district = '기장군'",
+    ),
+    c(
+        "sql-two-conv-044",
+        ["units", "conversion"],
+        "기장군 면적은 몇 헥타르야?",
+        f"SELECT land_area_km2 * 100 FROM {L} WHERE district = '기장군'",
+    ),
+    c(
+        "sql-two-conv-045",
+        ["units", "conversion"],
+        "2019년 부산항 물동량은 몇만 TEU야?",
+        f"SELECT teu_million * 100 FROM {T} WHERE port = 'Busan' AND year = 2019",
+    ),
+    c(
+        "sql-two-conv-046",
+        ["units", "conversion"],
+        "How many thousand TEU did Incheon port handle in 2019?",
+        f"SELECT teu_million * 1000 FROM {T} WHERE port = 'Incheon' AND year = 2019",
+    ),
+    # -- two-step forms whose second part cannot be mapped: refuse, never drop it
+    c("sql-two-refuse-047", ["two_step", "unmappable"], "How many more cars than people are in Haeundae-gu?"),
+    c("sql-two-refuse-048", ["two_step", "unmappable"], "해운대구 인구는 서울의 몇 배야?"),
+    # -- forms first met in untuned questions: a one-syllable district before a phrase ("서구 면적"),
+    # a Korean count over a condition, a low word in a top-N, "which N …"
+    c(
+        "sql-two-place-049",
+        ["units", "conversion"],
+        "서구 면적이 몇 헥타르예요?",
+        f"SELECT land_area_km2 * 100 FROM {L} WHERE district = '서구'",
+    ),
+    c(
+        "sql-two-place-050",
+        ["lookup"],
+        "북구 면적 알려줘",
+        f"SELECT land_area_km2 FROM {L} WHERE district = '북구'",
+        unit="km2",
+    ),
+    c(
+        "sql-two-count-051",
+        ["two_step", "count", "units"],
+        "2019년에 연강수량이 1.6미터를 넘은 구·군은 몇 곳이야?",
+        f"SELECT COUNT(*) FROM {A} WHERE year = 2019 AND precipitation_mm > 1600",
+    ),
+    c(
+        "sql-two-count-052",
+        ["two_step", "count"],
+        "인구 20만 명 이상인 구 몇 개예요?",
+        f"SELECT COUNT(*) FROM {P} WHERE total_population >= 200000",
+    ),
+    c(
+        "sql-two-topn-053",
+        ["topn"],
+        "2020년 초미세먼지 농도 낮은 구 top 3 알려주세요",
+        top(A, "district", "pm25_ugm3", where="year = 2020", n=3, asc=True),
+    ),
+    c(
+        "sql-two-topn-054",
+        ["topn"],
+        "top 3 lowest PM10 districts in 2019",
+        top(A, "district", "pm10_ugm3", where="year = 2019", n=3, asc=True),
+    ),
+    c(
+        "sql-two-topn-055",
+        ["topn", "count"],
+        "Which 2 districts had the most fatal accidents in 2020?",
+        top(X, "district", "COUNT(*)", group=True, n=2),
+    ),
+]

@@ -19,26 +19,45 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.sql.korean import kiwi
-from assistant.sql.question_cues import CUES
+from assistant.sql.question_cues import CUES, direction_words, extract_top_n
 from assistant.sql.slots import QuerySlots
 
 # Cue families each operation uses; cues of any other family are words the SQL did not act on.
-_ALWAYS_USED = ("which", "year_target", "month_target", "statistical", "followup", "document")
+_ALWAYS_USED = ("which", "year_target", "month_target", "followup", "document")
 _CUES_OF_OPERATION: dict[str, tuple[str, ...]] = {
     "value": (),
     "groupby": ("group",),
-    "topn": ("desc", "asc", "group"),
+    "topn": ("desc", "asc", "group", "rank"),  # "rank the five densest districts"
     "rank_of": ("rank", "desc", "asc"),
     "share": ("share", "group"),
-    "change": ("change", "compare"),
+    "change": ("change", "compare", "share"),  # "몇 % 늘었나": the change is stated in percent too
     "trend": ("trend", "change", "group"),
     "compare": ("compare", "desc", "asc", "change"),
     "count_groups": ("count_groups", "desc", "asc", "group"),
     "ratio": ("ratio", "share", "compare", "group", "desc", "asc"),
+    "difference": ("difference", "fewer", "than", "compared_measure", "compare", "desc", "asc", "change"),
+    "times": ("times", "ratio", "than", "compare", "desc"),
+    "first_year": ("first_last", "compared_measure", "than", "fewer", "desc", "asc", "change"),
+    "average_across": ("avg", "across", "group"),
 }
 _CUES_OF_AGGREGATION = {"sum": ("sum",), "avg": ("avg",), "max": ("desc",), "min": ("asc",)}
 # Cue families whose words change what is computed when they are not acted on.
-_CRITICAL_CUES = ("share", "ratio", "change", "trend", "rank", "compare", "avg", "count_groups")
+_CRITICAL_CUES = (
+    "share",
+    "ratio",
+    "change",
+    "trend",
+    "rank",
+    "compare",
+    "avg",
+    "count_groups",
+    "difference",
+    "fewer",
+    "times",
+    "first_last",
+    "compared_measure",
+    "than",
+)
 
 # Words that change the computation but that no cue family covers.
 _CRITICAL_WORDS = frozenset(
@@ -80,19 +99,31 @@ _KIWI_COMPARISON = {("보다", "JKB")}  # "사망자가 출생아보다 많아�
 _READ_NUMBERS = re.compile(
     r"(?<!\d)(19|20)\d\d(?!\d)\s*(년|년도|年)?(\s*(이후|이래|부터|까지|以後))?|\d{1,2}\s*월"
     r"|\b(since|after|until|through|from|to)\s+(19|20)\d\d\b"
-    r"|\btop\s+\d+|\b(first|last|past|recent)\s+\d+(\s+years?)?|상위\s*\d+|하위\s*\d+"
+    r"|\b(first|last|past|recent)\s+\d+(\s+years?)?|상위\s*\d+|하위\s*\d+"
     r"|\d+\s*(st|nd|rd|th)\b|\d+\s*(위|번째|등)|\d+\s*(개|곳)"
     r"|(최근|지난)\s*\d+\s*(년|해)(간|동안)?|\b(over|in|during)\s+the\s+(last|past)\s+\d+\s+years?\b"
     r"|(첫|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s*(번째|째|위)"
     # units with digits in them (NFKC turns m³ into m3) and "per 1 km²"
     r"|[µμu]g\s*/\s*m3|\bm3\b|\bkm2\b|\bm2\b|(?<![\d,.])1\s*(제곱킬로미터|제곱킬로|km2|km|square)"
     r"|\b(second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b"
+    # "the five densest districts": a top-N written as a word before a superlative
+    r"|\b(two|three|four|five|six|seven|eight|nine|ten)\s+(?=[a-z]+est\b)"
 )
+# "which 2 districts …", "top 3", "bottom 5": a number right after these is the N of a top-N.
+_TOP_N_NUMBER = re.compile(r"\b(?:which|top|bottom)\s+(\d+)\b")
+# Operations whose `order` picks one end of a ranking (a change's order is read from its own words).
+_RANKINGS = ("topn", "ratio")
 _THRESHOLD = re.compile(
     r"(more than|over|above|at least|greater than|exceeding|higher than|less than|under|below|fewer than|"
     r"at most|lower than)\s+[\d,\.]+\s*(million|thousand|%|percent)?"
     r"|[\d,\.]+\s*(만|천|억)?\s*(명|개|건|톤|teu|%|퍼센트)?\s*(이상|이하|초과|미만|넘는|넘은|넘게)",
     re.IGNORECASE,
+)
+
+
+_WHICH_PLACE = re.compile(
+    r"\b(?:which|what) (?:district|districts|gu|borough|port|ports|province|provinces|region|city|area)\b"
+    r"|어느\s*(?:구|곳|항|시도|지역)|어디|(?<![가-힣])(?:구|곳|항만|시도|지역)(?:는|은|가|이)\s*\??$"
 )
 
 
@@ -162,6 +193,7 @@ def audit_parse(
     *,
     derived_measure: bool = False,
     time_column: str | None = None,
+    place_column: str | None = None,
 ) -> ParseAudit:
     """Sort what the parse left out of the (normalised) question.
 
@@ -171,17 +203,42 @@ def audit_parse(
     if time_column and slots.group_by != time_column and CUES["year_target"].search(text):
         # "In which years …?" answered for one default year is an answer to another question.
         audit.critical.append("which year")
+    if (
+        place_column
+        and slots.operation == "value"
+        and place_column not in slots.filters
+        and _WHICH_PLACE.search(text)
+    ):
+        # "Which district …?" answered with one city-wide figure names no district: another question.
+        audit.critical.append("which place")
     if slots.aggregation == "avg" and derived_measure and not slots.group_by:
         # The builder pools a rate over the rows; "the average of the districts' rates" differs.
         audit.critical.append("average of a rate")
     mask = _Mask(text, matched_spans)
     mask.cover_all(_READ_NUMBERS)
+    for match in _TOP_N_NUMBER.finditer(text):
+        if slots.limit is not None and int(match.group(1)) == slots.limit:
+            mask.cover(match.start(), match.end())  # "which 2 districts", "top 3": the N of the top-N
+    ranked = slots.operation in _RANKINGS and slots.limit is not None
+    if ranked or (slots.limit is None and extract_top_n(text) is not None):
+        # "낮은 구 top 3" answered with the three highest, or "인구 적은 구 3곳" with no ranking at
+        # all: the direction word was not applied
+        for start, end, direction in direction_words(text, top_n_form=True):
+            if not (ranked and direction == slots.order) and mask.has_free(start, end):
+                audit.critical.append(text[start:end].strip())
+                mask.cover(start, end)
     if slots.threshold:
         mask.cover_all(_THRESHOLD)
     used = _used_cue_families(slots)
+    if slots.threshold and slots.operation != "count_groups":
+        # "30% 넘는 구 몇 개예요?" answered with the list of those districts: a count was asked
+        used.discard("count_words")
+        critical_cues: tuple[str, ...] = (*_CRITICAL_CUES, "count_words")
+    else:
+        critical_cues = _CRITICAL_CUES
     for name in used:
         mask.cover_all(CUES[name])
-    for name in _CRITICAL_CUES:
+    for name in critical_cues:
         if name in used:
             continue
         for match in CUES[name].finditer(text):

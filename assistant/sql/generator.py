@@ -69,13 +69,22 @@ def describe_slots(slots: QuerySlots, layer: SemanticLayer) -> str:
         parts.append(str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}")
     elif info.time_column is None:
         parts.append(info.card.as_of[:7])
-    if slots.limit:
+    if slots.limit and slots.operation != "first_year":
         parts.append(
             f"{'bottom' if slots.order == 'asc' else 'top'} {slots.limit}"
             + (f" from rank {slots.offset + 1}" if slots.offset else "")
         )
+    if slots.operands:
+        parts.append(f"{slots.operands[0]} against {slots.operands[1]}" + (" (fewer)" if slots.fewer else ""))
+    if slots.per_unit:
+        parts.append(f"per {slots.per_unit.per:g} {slots.per_unit.denominator}")
+    if slots.answer_scale:
+        parts.append(f"in {slots.answer_scale.label_en} (x{slots.answer_scale.factor:g})")
     if slots.threshold:
-        parts.append(f"where value {slots.threshold.op} {slots.threshold.value:g}")
+        other = slots.threshold.other_measure
+        parts.append(f"where value {slots.threshold.op} {other or format(slots.threshold.value, 'g')}")
+    if slots.operation == "first_year":
+        parts.append("last year" if slots.order == "desc" else "first year")
     return ", ".join(parts)
 
 
@@ -98,6 +107,7 @@ class SemanticParserGenerator:
             result.unused_mentions,
             derived_measure=info.measures[slots.measure].is_derived,
             time_column=info.time_column,
+            place_column=info.place_column,
         )
         if audit.critical:
             # The SQL would compute something else than what was asked: say what, and compute nothing.

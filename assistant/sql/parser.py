@@ -12,19 +12,37 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.sql.age_brackets import AgeGroup, age_column, find_age_groups
 from assistant.sql.gazetteer import Place
 from assistant.sql.korean import content_nouns
+from assistant.sql.mentions import GENERIC_MEASURE_WORDS, Mentions, collect_mentions
 from assistant.sql.phrase_matcher import Match, normalise
+from assistant.sql.plan_units import (
+    answer_scale,
+    blank,
+    check_age_groups,
+    find_per_unit,
+    per_unit_plan,
+    share_measure_for_percent,
+    size_question,
+    threshold_in_column_unit,
+    yearly_qualifiers,
+)
 from assistant.sql.question_cues import (
+    FoundThreshold,
+    direction_words,
     extract_ordinal,
     extract_period,
-    extract_threshold,
     extract_top_n,
+    find_threshold,
     has_cue,
+    sort_direction,
 )
 from assistant.sql.semantic_layer import Measure, SemanticLayer, TableInfo
-from assistant.sql.slots import Period, QuerySlots, Threshold
+from assistant.sql.slots import Period, QuerySlots
 from assistant.sql.spelling import correct_place_spellings
+from assistant.sql.two_step import COMPARISON_WORDS, plan_two_step_operation
+from assistant.sql.units import answer_unit, column_unit
 
 _UNKNOWN_EN_PLACE = re.compile(r"\b([a-z]+)-(gu|gun|si|dong)\b")
 _UNKNOWN_KO_PLACE = re.compile(r"(?<![가-힣])([가-힣]{1,4}[구군])(?=[은는이가의에와과도을를만 ,?.]|에서|$)")
@@ -73,17 +91,6 @@ _TABLE_PRIORITY = [
     "district_land_area",
     "traffic_fatal_accidents_2020",
 ]
-_GENERIC_MEASURE_WORDS = {
-    "people",
-    "사람",
-    "주민",
-    "population",
-    "인구",
-    "residents",
-    "volume",
-    "사고",
-    "accidents",
-}
 _STOPWORDS = {
     "what",
     "was",
@@ -139,17 +146,6 @@ _STOPWORDS = {
 
 
 @dataclass
-class Mentions:
-    measures: list[tuple[Match, list[tuple[str, str]]]] = field(default_factory=list)
-    tables: list[str] = field(default_factory=list)
-    dimensions: list[tuple[Match, list[tuple[str, str]]]] = field(default_factory=list)
-    values: list[tuple[Match, list[tuple[str, str, Any]]]] = field(default_factory=list)
-    places: list[tuple[Match, list[Place]]] = field(default_factory=list)
-    rest: str = ""
-    spans: list[tuple[int, int]] = field(default_factory=list)
-
-
-@dataclass
 class ParseResult:
     slots: QuerySlots | None
     is_statistical: bool
@@ -161,27 +157,8 @@ class ParseResult:
     unused_mentions: list[str] = field(default_factory=list)
 
 
-def _collect(matches: list[Match], text: str) -> Mentions:
-    mentions = Mentions()
-    rest = list(text)
-    for match in matches:
-        kinds = {payload[0] for payload in match.payloads}
-        mentions.spans.append((match.start, match.end))
-        for i in range(match.start, match.end):
-            rest[i] = " "
-        rest[match.start] = "§"
-        if "measure" in kinds:
-            mentions.measures.append((match, [(p[1], p[2]) for p in match.payloads if p[0] == "measure"]))
-        if "table" in kinds:
-            mentions.tables.extend(p[1] for p in match.payloads if p[0] == "table")
-        if "dimension" in kinds:
-            mentions.dimensions.append((match, [(p[1], p[2]) for p in match.payloads if p[0] == "dimension"]))
-        if "value" in kinds:
-            mentions.values.append((match, [(p[1], p[2], p[3]) for p in match.payloads if p[0] == "value"]))
-        if "place" in kinds:
-            mentions.places.append((match, [p[1] for p in match.payloads if p[0] == "place"]))
-    mentions.rest = "".join(rest)
-    return mentions
+# Operations whose SQL applies `slots.threshold` (HAVING or the first/last-year condition).
+_APPLY_THRESHOLD = {"groupby", "compare", "trend", "topn", "count_groups", "first_year"}
 
 
 class QuestionParser:
@@ -194,23 +171,24 @@ class QuestionParser:
     def parse(self, question: str, previous: QuerySlots | None = None) -> ParseResult:
         text = correct_place_spellings(normalise(question), self.layer.gazetteer)
         period, mentioned_years = extract_period(text)
-        threshold = extract_threshold(text)
-        mentions = _collect(self.layer.matcher.find(text), text)
-        threshold = _threshold_not_in_a_phrase(threshold, mentions)
-        cue_text = re.sub(r"(?<!\d)(19|20)\d\d(?!\d)", " ", mentions.rest)
-        if threshold:
-            cue_text = re.sub(
-                r"(more than|over|above|at least|greater than|exceeding|higher than|less than|"
-                r"under|below|fewer than|at most|lower than)\s+[\d,\.]+",
-                " ",
-                cue_text,
-            )
+        # Age groups and "per 1,000 people" hold numbers that are no threshold: read them first.
+        ages = find_age_groups(text)
+        per_unit = find_per_unit(text)
+        extra_spans = [(group.start, group.end) for group in ages]
+        if per_unit:
+            extra_spans.append(per_unit[1])
+        found = find_threshold(blank(text, extra_spans))
+        mentions = collect_mentions(self._with_age_groups(self.layer.matcher.find(text), ages), text)
+        threshold = _threshold_not_in_a_phrase(found, mentions)
+        if threshold is not None:
+            extra_spans.append((threshold.start, threshold.end))
+        cue_text = re.sub(r"(?<!\d)(19|20)\d\d(?!\d)", " ", blank(mentions.rest, extra_spans))
         unmapped = self._unknown_places(mentions)
         if has_cue("document", text) and not (
             mentions.measures and has_cue("statistical", cue_text) and not has_cue("document", mentions.rest)
         ):
             return ParseResult(None, False)
-        choice = self._choose_measure(mentions, period, previous)
+        choice = self._choose_measure(mentions, period, previous) or self._measure_by_unit(text)
         is_followup = previous is not None and (choice is None or has_cue("followup", text))
         if choice is None and is_followup and previous is not None:
             choice = (previous.table, previous.measure, previous.second_measure)
@@ -220,6 +198,7 @@ class QuestionParser:
             )
             if statistical:
                 unmapped.append(f"measure '{self._unknown_measure_text(question, mentions)}'")
+                unmapped += [f"age group '{group.label()}' (no table has it)" for group in ages]
             return ParseResult(None, statistical, unmapped)
         table_name, measure_name, second = choice
         info = self.layer.table(table_name)
@@ -245,11 +224,52 @@ class QuestionParser:
                 period = slots.period.model_copy(update={"month": month})
             slots.period = period
         unmapped += self._check_period(info, slots.period, mentioned_years)
+        measure = info.measures[slots.measure]
+        unmapped += check_age_groups(ages, info)
+        plan_spans = list(extra_spans)
+        slot_threshold = None
+        if threshold is not None:
+            share = share_measure_for_percent(threshold, info, measure)
+            if share is not None:  # "65세 이상이 20% 넘는 구": the condition is on the 65+ share
+                slots.measure, measure = share.name, share
+            slot_threshold = threshold_in_column_unit(threshold, measure, unmapped)
+        per = per_unit_plan(per_unit, info, unmapped)
+        scale = answer_scale(text, measure, unmapped, plan_spans)
         full_text = re.sub(r"(?<!\d)(19|20)\d\d(?!\d)", " ", text)
-        self._decide_operation(slots, info, mentions, cue_text, full_text, threshold, is_followup)
+        self._decide_operation(slots, info, mentions, cue_text, full_text, slot_threshold, is_followup)
+        if per is not None or scale is not None or not is_followup:
+            slots.per_unit, slots.answer_scale = per, scale
+        plan_two_step_operation(slots, info, mentions, text, blank(text, extra_spans), slot_threshold)
         if unmapped:
             return ParseResult(None, True, unmapped)
-        return ParseResult(slots, True, [], text, mentions.spans, self._unused_mentions(mentions, slots))
+        if threshold is not None and (slots.threshold is None or slots.operation not in _APPLY_THRESHOLD):
+            # a condition the operation does not apply is left for the coverage audit to refuse
+            plan_spans.remove((threshold.start, threshold.end))
+        spans = mentions.spans + plan_spans + yearly_qualifiers(text, mentions, info)
+        spans += size_question(text, info.measures[slots.measure])
+        if slots.threshold is not None and slots.threshold.other_measure:
+            # "deaths were fewer than births": the comparison words are the plan's condition
+            spans += [(m.start(), m.end()) for p in COMPARISON_WORDS for m in p.finditer(text)]
+        unused = self._unused_mentions(mentions, slots) + self._places_lost_in_phrases(text, mentions)
+        return ParseResult(slots, True, [], text, spans, unused)
+
+    def _with_age_groups(self, matches: list[Match], groups: list[AgeGroup]) -> list[Match]:
+        """Add each age group as a mention of the age columns covering it ("15세 미만" -> age_0_14),
+        unless a longer phrase of the layer already names that column."""
+        result = list(matches)
+        for group in groups:
+            payloads = tuple(
+                ("measure", name, column)
+                for name, info in self.layer.tables.items()
+                if (column := age_column(info, group))
+            )
+            overlapping = [m for m in result if m.start < group.end and group.start < m.end]
+            if any(m.start < group.start or group.end < m.end for m in overlapping):
+                continue  # a longer phrase of the layer ("65세 이상 인구 비율") names the measure
+            result = [m for m in result if m not in overlapping]
+            if payloads:
+                result.append(Match(group.start, group.end, f"age {group.label()}", payloads))
+        return sorted(result, key=lambda m: m.start)
 
     def _unused_mentions(self, mentions: Mentions, slots: QuerySlots) -> list[str]:
         """Phrases the layer recognised that the slots do not act on (another measure, a value or a
@@ -258,9 +278,15 @@ class QuestionParser:
         measures = {slots.measure}
         if slots.operation in ("ratio", "share") and slots.second_measure:
             measures.add(slots.second_measure)
+        if slots.operation in ("difference", "times") and not slots.operands and slots.second_measure:
+            measures.add(slots.second_measure)  # a measure pair: "more deaths than births"
+        if slots.threshold and slots.threshold.other_measure:
+            measures.add(slots.threshold.other_measure)
+        if slots.measure.endswith("_share_pct"):
+            measures.add(slots.measure.removesuffix("_share_pct"))  # "65+ above 20%": the share of 65+
         info = self.layer.table(slots.table)
         for match, candidates in mentions.measures:
-            if match.phrase in _GENERIC_MEASURE_WORDS:
+            if match.phrase in GENERIC_MEASURE_WORDS:
                 continue
             # The table's row count names its subject ("교통사고 사망자 수": deaths in traffic accidents).
             subject = any(
@@ -277,13 +303,25 @@ class QuestionParser:
                 unused.append(f"{match.phrase} ({' or '.join(sorted(columns))})")
         filtered = {str(value) for values in slots.filters.values() for value in values}
         for match, places in mentions.places:
-            if any(place.kind == "province" and place.name == "부산광역시" for place in places):
-                continue
-            if any(place.kind == "port" and place.name == "Busan" for place in places):
+            if any(_is_busan_itself(place) for place in places):
                 continue
             if not any(place.name in filtered or place.name_en in filtered for place in places):
                 unused.append(match.phrase)
         return unused
+
+    def _places_lost_in_phrases(self, text: str, mentions: Mentions) -> list[str]:
+        """Place names written in the question that no place mention holds: a longer phrase of the
+        layer swallowed them, so no filter was made and the SQL would answer for the whole city."""
+        kept = [match for match, _places in mentions.places]
+        lost: list[str] = []
+        for name in self.layer.matcher.names_in(text):
+            places = [payload[1] for payload in name.payloads if payload[0] == "place"]
+            if any(k.start <= name.start and name.end <= k.end for k in kept) or all(
+                _is_busan_itself(place) or place.kind == "other" for place in places
+            ):
+                continue
+            lost.append(name.phrase)
+        return lost
 
     # -- measure and table -----------------------------------------------------------------------
     def _choose_measure(
@@ -336,7 +374,7 @@ class QuestionParser:
                     continue
                 measure = info.measures[name]
                 weight = float(match.end - match.start)
-                if match.phrase in _GENERIC_MEASURE_WORDS:
+                if match.phrase in GENERIC_MEASURE_WORDS:
                     weight -= 10
                 if measure.is_count:
                     weight -= 20
@@ -348,6 +386,25 @@ class QuestionParser:
         names = list(dict.fromkeys(name for _w, name in ranked))
         second = names[1] if len(names) > 1 else None
         return best, names[0], second
+
+    def _measure_by_unit(self, text: str) -> tuple[str, str, str | None] | None:
+        """ "How large is Gijang-gun in hectares?": the one measure whose unit is of the asked kind."""
+        wanted = answer_unit(text)
+        if (
+            wanted is None
+            or wanted.unit is None
+            or wanted.unit.kind in ("people", "cases", "places", "percent")
+        ):
+            return None
+        fits = [
+            (info.name, measure.name)
+            for info in self.layer.tables.values()
+            for measure in info.measures.values()
+            if not measure.is_derived
+            and (unit := column_unit(measure.unit))
+            and unit[0].kind == wanted.unit.kind
+        ]
+        return (fits[0][0], fits[0][1], None) if len(fits) == 1 else None
 
     @staticmethod
     def _default_measure(info: TableInfo) -> str | None:
@@ -499,9 +556,17 @@ class QuestionParser:
                 for name in ("which", "year_target", "month_target", "count_groups")
             }
         )
+        # "30% 넘는 구 몇 개예요?": a bare count word over a condition counts the rows meeting it
+        cues["count_groups"] |= threshold is not None and has_cue("count_words", full_text)
+        if not (cues["desc"] or cues["asc"]) and re.search(r"(가장|제일)\s*§", cue_text):
+            # "가장 넓은 구": the superlative's adjective is itself the measure's word (넓은 = area)
+            cues["desc"] = True
         ordinal = extract_ordinal(full_text)
         explicit_top = extract_top_n(full_text, explicit_only=True)
-        top_n = explicit_top or (extract_top_n(full_text) if cues["desc"] or cues["asc"] else None)
+        # "인구 적은 구 3곳": a plain adjective makes "3곳" the N of a ranking as "가장 적은" would
+        # (read on the full text: "넓은" is also a word of the area measure)
+        ranked = cues["desc"] or cues["asc"] or bool(direction_words(full_text, top_n_form=True))
+        top_n = explicit_top or (extract_top_n(full_text) if ranked else None)
         group_dim = self._group_dimension(mentions, info, cue_text)
         any_cue = (
             any(cues.values())
@@ -511,6 +576,9 @@ class QuestionParser:
             or threshold is not None
         )
         if is_followup and not any_cue:
+            if slots.operation in ("difference", "times", "first_year", "average_across"):
+                # the previous question's operands or condition do not carry over to a new place
+                slots.operation, slots.operands, slots.threshold, slots.group_by = "value", [], None, None
             if (
                 slots.operation in ("topn", "rank_of")
                 and slots.group_by == info.time_column
@@ -519,7 +587,8 @@ class QuestionParser:
                 slots.operation = "value"
             self._normalise_compare(slots, info)
             return
-        slots.threshold = _in_measure_unit(threshold, measure)
+        slots.threshold = threshold
+        slots.operands, slots.fewer = [], False
         slots.aggregation = "avg" if cues["avg"] else "sum" if cues["sum"] and not measure.is_count else None
         slots.limit, slots.offset, slots.group_by, slots.share_part = None, 0, None, []
         period = slots.period
@@ -543,6 +612,12 @@ class QuestionParser:
         ):
             slots.operation = "ratio"
             slots.group_by = group_dim
+            if sort and not single_place:
+                # "Which district has the most 65+ residents as a share of its population?": rank the
+                # districts by the ratio, never one city-wide ratio for a "which" question.
+                slots.group_by = group_dim or place_column
+                slots.order = sort_direction(cue_text, top_n_form=top_n is not None)
+                slots.limit = top_n or 1
         elif (
             cues["share"]
             and not cues["change"]
@@ -570,9 +645,7 @@ class QuestionParser:
             slots.order = "asc" if cues["asc"] else "desc"
         elif sort and not (cues["count_groups"] and threshold is not None):
             slots.operation = "topn"
-            slots.order = (
-                "asc" if cues["asc"] and not (cues["desc"] and self._desc_first(cue_text)) else "desc"
-            )
+            slots.order = sort_direction(cue_text, top_n_form=top_n is not None)
             slots.group_by = self._target_dimension(slots, info, mentions, cues, group_dim, single_place)
             if ordinal is not None:
                 slots.limit, slots.offset = 1, ordinal - 1
@@ -582,6 +655,8 @@ class QuestionParser:
             (cues["trend"] or (period.is_range() and not cues["avg"] and not cues["sum"]))
             and time_column
             and group_dim in (None, time_column)
+            # "how many districts had annual precipitation above 2 m in 2020": a count, not a trend
+            and not (cues["count_groups"] and threshold is not None and len(period.years) == 1)
         ):
             slots.operation = "trend"
             slots.group_by = time_column
@@ -593,20 +668,13 @@ class QuestionParser:
                 slots.group_by = None
         elif cues["count_groups"] and (threshold is not None or group_dim or not measure.is_count):
             slots.operation = "count_groups"
-            slots.group_by = group_dim or place_column
+            slots.group_by = _counted_dimension(full_text, info) or group_dim or place_column
         elif group_dim or threshold is not None:
             slots.operation = "groupby"
             slots.group_by = group_dim or place_column
         else:
             slots.operation = "value"
         self._normalise_compare(slots, info)
-
-    @staticmethod
-    def _desc_first(text: str) -> bool:
-        from assistant.sql.question_cues import CUES
-
-        desc, asc = CUES["desc"].search(text), CUES["asc"].search(text)
-        return bool(desc and asc and desc.start() < asc.start())
 
     @staticmethod
     def _normalise_compare(slots: QuerySlots, info: TableInfo) -> None:
@@ -692,26 +760,38 @@ class QuestionParser:
         return " ".join(parts[:4]) or question.strip()[:40]
 
 
-def _threshold_not_in_a_phrase(threshold: Threshold | None, mentions: Mentions) -> Threshold | None:
-    """"children under 15" names a measure (age 0-14), not a condition on its value."""
+def _is_busan_itself(place: Place) -> bool:
+    """Busan (the city or its port): on Busan's tables the whole, no filter to apply."""
+    return (place.kind, place.name) in {("province", "부산광역시"), ("port", "Busan")}
+
+
+def _threshold_not_in_a_phrase(threshold: FoundThreshold | None, mentions: Mentions) -> FoundThreshold | None:
+    """ "children under 15" names a measure (age 0-14), not a condition on its value."""
     if threshold is None:
         return None
     for match, _candidates in mentions.measures:
+        if match.start <= threshold.amount.start and threshold.amount.end <= match.end:
+            return None
         numbers = re.findall(r"\d+(?:\.\d+)?", match.phrase.replace(",", ""))
-        if any(float(number) == threshold.value for number in numbers):
+        if any(float(number) == threshold.amount.value for number in numbers):
             return None
     return threshold
 
 
-_MILLIONS = re.compile(r"백만|million", re.IGNORECASE)
+_COUNTED_YEARS = re.compile(r"how many years|몇\s*(?:개\s*)?(?:년|해)")
+_COUNTED_PLACES = re.compile(
+    r"how many (?:districts|gu|boroughs|ports|provinces|regions)|몇\s*(?:개|곳|군데)(?!\s*(?:월|년))"
+    r"|(?:구|곳|시도|항만)(?:는|은|이|가)?\s*몇"
+)
 
 
-def _in_measure_unit(threshold: Threshold | None, measure: Measure) -> Threshold | None:
-    """"more than 20 million TEU" against a column counted in millions compares with 20."""
-    in_millions = bool(measure.unit and _MILLIONS.search(measure.unit))
-    if threshold is not None and in_millions and threshold.value >= 100_000:
-        return threshold.model_copy(update={"value": threshold.value / 1_000_000})
-    return threshold
+def _counted_dimension(text: str, info: TableInfo) -> str | None:
+    """What "how many …" counts: years or places, as the question says."""
+    if info.time_column and _COUNTED_YEARS.search(text):
+        return info.time_column
+    if info.place_column and _COUNTED_PLACES.search(text):
+        return info.place_column
+    return None
 
 
 def measure_of(layer: SemanticLayer, slots: QuerySlots) -> Measure:

@@ -61,6 +61,7 @@ class Entry:
     phrase: str
     payloads: list[Any] = field(default_factory=list)
     strict_korean_end: bool = False  # a short Korean name: the next syllable must be a particle
+    is_name: bool = False  # a place name: never cut by a phrase that begins inside it
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,9 @@ class PhraseMatcher:
     def __init__(self) -> None:
         self._entries: dict[str, Entry] = {}
 
-    def add(self, phrase: str, payload: Any, *, strict_korean_end: bool = False) -> None:
+    def add(
+        self, phrase: str, payload: Any, *, strict_korean_end: bool = False, is_name: bool = False
+    ) -> None:
         key = normalise(phrase)
         if not key:
             return
@@ -89,6 +92,7 @@ class PhraseMatcher:
         if payload not in entry.payloads:
             entry.payloads.append(payload)
         entry.strict_korean_end = entry.strict_korean_end or strict_korean_end
+        entry.is_name = entry.is_name or is_name
 
     def add_all(self, phrases: Iterable[str], payload: Any) -> None:
         for phrase in phrases:
@@ -97,21 +101,34 @@ class PhraseMatcher:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def find(self, text: str) -> list[Match]:
-        """Non-overlapping matches in `text` (already normalised), longest first, then left to right."""
-        candidates: list[Match] = []
+    def names_in(self, text: str) -> list[Match]:
+        """Every occurrence of a name (`is_name`) written as a word, overlapping ones included: what
+        the question names, to check against what `find` kept."""
+        return [
+            match for match, entry in self._candidates(text) if entry.is_name and _starts_a_word(text, match)
+        ]
+
+    def _candidates(self, text: str) -> list[tuple[Match, Entry]]:
+        candidates: list[tuple[Match, Entry]] = []
         for key, entry in self._entries.items():
             start = text.find(key)
             while start >= 0:
                 end = start + len(key)
                 if self._boundary_ok(text, start, end, entry):
-                    candidates.append(Match(start, end, key, tuple(entry.payloads)))
+                    candidates.append((Match(start, end, key, tuple(entry.payloads)), entry))
                 start = text.find(key, start + 1)
+        return candidates
+
+    def find(self, text: str) -> list[Match]:
+        """Non-overlapping matches in `text` (already normalised), longest first, then left to right."""
+        found = self._candidates(text)
+        candidates = [match for match, _entry in found]
+        names = [match for match, entry in found if entry.is_name and _starts_a_word(text, match)]
         candidates.sort(key=lambda m: (-(m.end - m.start), m.start))
         taken: list[Match] = []
         used = [False] * (len(text) + 1)
         for match in candidates:
-            if any(used[match.start : match.end]):
+            if any(used[match.start : match.end]) or _cuts_a_name(match, names):
                 continue
             for i in range(match.start, match.end):
                 used[i] = True
@@ -135,3 +152,14 @@ class PhraseMatcher:
         if entry.strict_korean_end and _HANGUL.match(after):
             return any(text.startswith(particle, end) for particle in _PARTICLES)
         return True
+
+
+def _starts_a_word(text: str, match: Match) -> bool:
+    return match.start == 0 or not (_HANGUL.match(text[match.start - 1]) or _is_latin(text[match.start - 1]))
+
+
+def _cuts_a_name(match: Match, names: list[Match]) -> bool:
+    """Whether `match` begins inside a place name written as a word and runs past its end: "중구 면적"
+    holds the district 중구 and the phrase "구 면적" (district area); longest-first would keep
+    "구 면적" and lose the place, so a phrase crossing into a name from inside loses to the name."""
+    return any(name.start < match.start < name.end < match.end for name in names)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from assistant.models import SqlResult
 from assistant.sql.semantic_layer import Measure, SemanticLayer, TableInfo
 from assistant.sql.slots import QuerySlots
+from assistant.sql.sql_builder import planned_measure
+from assistant.sql.units import column_unit
 
 _UNIT_EN = {
     "명": "persons",
@@ -47,7 +50,11 @@ def format_number(value: Any) -> str:
     return str(value)
 
 
-def _unit(measure: Measure, lang: str) -> str:
+def _unit(measure: Measure, lang: str, slots: QuerySlots | None = None) -> str:
+    if slots is not None and slots.answer_scale is not None:
+        return slots.answer_scale.label_ko if lang == "ko" else slots.answer_scale.label_en
+    if slots is not None and slots.per_unit is not None:
+        return "명" if lang == "ko" else ""
     if lang == "ko":
         return _UNIT_KO_BY_MEASURE.get(measure.name, measure.unit)
     return _UNIT_EN_BY_MEASURE.get(measure.name, _UNIT_EN.get(measure.unit, measure.unit))
@@ -57,7 +64,7 @@ def _with_unit(value: Any, unit: str, lang: str) -> str:
     number = format_number(value)
     if not unit or value is None:
         return number
-    if unit == "%" or lang == "ko" and unit in {"명", "건", "개", "일"}:
+    if unit == "%" or lang == "ko" and (unit in {"명", "건", "개", "일"} or unit[:1] in {"만", "천"}):
         return f"{number}{unit}"
     return f"{number} {unit}"
 
@@ -101,9 +108,16 @@ def _value_label(layer: SemanticLayer, info: TableInfo, column: str, value: Any,
         english = layer.gazetteer.english_name(value)
         if english:
             return english if info.place_kind != "port" else f"{english} port"
+    words = layer.gazetteer.value_synonyms.get(f"{info.name}.{column}", {}).get(str(value), ())
+    if len(str(value)) == 1 and words:
+        # a one-letter code (야, 주, 월): its first Korean or English word reads better (야간, night)
+        wanted = [w for w in words if w.isascii() == (lang == "en")]
+        if wanted:
+            return wanted[0]
     if lang == "ko" and info.place_kind == "port" and column == "port":
-        korean = layer.gazetteer.korean_name(str(value))
-        return f"{korean or value}항"
+        port = next((p for p in layer.gazetteer.ports if p.name == value), None)
+        korean = port.names[1] if port and len(port.names) > 1 else None
+        return korean if korean and korean.endswith("항") else f"{korean or value}항"
     return str(value)
 
 
@@ -137,8 +151,8 @@ def _row_label(layer: SemanticLayer, info: TableInfo, column: str | None, row: l
 
 def describe_slots_result(slots: QuerySlots, result: SqlResult, layer: SemanticLayer, lang: str) -> str:
     info = layer.table(slots.table)
-    measure = info.measures[slots.measure]
-    unit = _unit(measure, lang)
+    measure = planned_measure(info, slots)
+    unit = _unit(measure, lang, slots)
     label = measure.label(lang)
     period = _period(slots, info, lang)
     scope = _scope(layer, slots, info, lang)
@@ -147,6 +161,12 @@ def describe_slots_result(slots: QuerySlots, result: SqlResult, layer: SemanticL
         return "조건에 맞는 행이 없습니다." if ko else "No rows matched the question's conditions."
     rows = result.rows
     op = slots.operation
+    if op == "ratio" and slots.group_by and slots.second_measure:
+        second_label = info.measures[slots.second_measure].label(lang)
+        label = f"{second_label} 대비 {label} 비율" if ko else f"{label} relative to {second_label}"
+    two_step = _TWO_STEP_PHRASES.get(op)
+    if two_step is not None:
+        return two_step(_Context(layer, slots, info, measure, unit, label, period, scope, lang), rows)
     if op == "value":
         value = rows[0][-1]
         if value is None:
@@ -207,11 +227,17 @@ def describe_slots_result(slots: QuerySlots, result: SqlResult, layer: SemanticL
         return f"{name} ranked {rank} of {count} by {label} {period} ({_with_unit(value, unit, lang)})."
     if op == "count_groups":
         count = rows[0][-1]
-        return (
-            f"조건에 맞는 곳은 {count}곳입니다 ({label}, {period})."
-            if ko
-            else f"{count} match the condition ({label}, {period})."
-        )
+        condition = describe_condition(slots, measure, unit, lang)
+        counts_years = slots.group_by == info.time_column
+        if ko:
+            what = (
+                f"{scope}에서 조건({condition})에 맞는 해는 {count}개"
+                if counts_years
+                else f"조건({condition})에 맞는 곳은 {count}곳"
+            )
+            return f"{what}입니다 ({period})."
+        what = f"{count} years in {scope} had" if counts_years else f"{count} match the condition"
+        return f"{what} {condition} ({period})."
     if op == "ratio":
         value = rows[0][-1]
         if not slots.group_by:
@@ -262,6 +288,9 @@ def describe_slots_result(slots: QuerySlots, result: SqlResult, layer: SemanticL
             )
         return f"{name} had the {word_en} {label} {period} ({scope}): {value_text}."
     difference = _difference_of_two(slots, rows, unit, lang)
+    if slots.threshold is not None:
+        condition = describe_condition(slots, measure, unit, lang)
+        listing = (f"{condition}인 곳: " if ko else f"where {condition}: ") + listing
     if ko:
         return f"{period} {scope}의 {label}: {listing}.{difference}"
     return f"{label[0].upper() + label[1:]} of {scope} {period}: {listing}.{difference}"
@@ -284,3 +313,211 @@ def _difference_of_two(slots: QuerySlots, rows: list[list[Any]], unit: str, lang
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+# -- two-step forms: one sentence each, saying what was computed ----------------------------------
+
+
+class _Context:
+    def __init__(
+        self,
+        layer: SemanticLayer,
+        slots: QuerySlots,
+        info: TableInfo,
+        measure: Measure,
+        unit: str,
+        label: str,
+        period: str,
+        scope: str,
+        lang: str,
+    ) -> None:
+        self.layer, self.slots, self.info, self.measure = layer, slots, info, measure
+        self.unit, self.label, self.period, self.scope, self.lang = unit, label, period, scope, lang
+
+    @property
+    def ko(self) -> bool:
+        return self.lang == "ko"
+
+    def amount(self, value: Any) -> str:
+        return _with_unit(value, self.unit, self.lang)
+
+    def operand(self, value: Any) -> str:
+        column = self.slots.group_by
+        if column == self.info.time_column:
+            return f"{value}년" if self.ko else str(value)
+        return _value_label(self.layer, self.info, column or "", value, self.lang)
+
+    def scope_without_operands(self) -> str:
+        parts = [
+            _value_label(self.layer, self.info, column, v, self.lang)
+            for column, values in self.slots.filters.items()
+            if column != self.slots.group_by
+            for v in values
+        ]
+        return ", ".join(parts)
+
+
+def describe_condition(slots: QuerySlots, measure: Measure, unit: str, lang: str) -> str:
+    """The threshold as computed, in the column's unit, with the amount as the question wrote it."""
+    threshold = slots.threshold
+    if threshold is None:
+        return ""
+    label = measure.label(lang)
+    if threshold.other_measure:
+        return f"{label} {threshold.op} {threshold.other_measure}"
+    value = int(threshold.value) if float(threshold.value).is_integer() else threshold.value
+    shown = f"{label} {threshold.op} {_with_unit(value, unit, lang)}"
+    written = re.findall(r"\d+(?:\.\d+)?", (threshold.stated or "").replace(",", ""))
+    if threshold.stated and not (written and float(written[0]) == threshold.value):
+        # the question's amount was converted ("2천만 TEU" -> 20 백만 TEU): show both
+        shown += f" (‘{threshold.stated}’)"
+    return shown
+
+
+def _describe_pair(context: _Context, rows: list[list[Any]]) -> str:
+    first_value, second_value, result = rows[0][-3:]
+    slots = context.slots
+    if not slots.operands and slots.second_measure:
+        return _describe_measure_pair(context, first_value, second_value, result)
+    first, second = (context.operand(v) for v in slots.operands)
+    where = context.scope_without_operands()
+    when = context.period if slots.group_by != context.info.time_column else ""
+    if first_value is None or second_value is None:
+        missing = first if first_value is None else second
+        return (
+            f"{missing}의 {context.label} 자료가 없어 계산할 수 없습니다."
+            if context.ko
+            else f"There is no {context.label} figure for {missing}, so it cannot be computed."
+        )
+    a, b = context.amount(first_value), context.amount(second_value)
+    by_year = slots.group_by == context.info.time_column
+    subject = " ".join(part for part in (when, where) if part)
+    if context.ko:
+        head = f"{subject} " if subject else ""
+        label = josa(context.label, "은", "는")
+        if slots.operation == "times":
+            times = format_number(result)
+            return f"{head}{first}의 {label} {josa(a, '으로', '로')} {second}({b})의 {times}배입니다."
+        gap = _gap(first_value, second_value)
+        word = _more_or_less(context, first_value >= second_value)
+        return (
+            f"{head}{first}의 {label} {josa(a, '으로', '로')} {second}({b})보다 {context.amount(gap)} {word}."
+        )
+    if by_year:
+        lead = f"In {where}, the {context.label}" if where else f"The {context.label}"
+        this, that = f"in {first}", f"in {second}"
+    else:
+        lead = f"{when[:1].upper() + when[1:]}, the {context.label}" if when else f"The {context.label}"
+        this, that = f"of {first}", f"that of {second}"
+    if slots.operation == "times":
+        return f"{lead} {this} ({a}) was {format_number(result)} times {that} ({b})."
+    word = _more_or_less(context, first_value >= second_value)
+    return (
+        f"{lead} {this} ({a}) was {context.amount(_gap(first_value, second_value))} {word} than {that} ({b})."
+    )
+
+
+def _describe_measure_pair(context: _Context, first_value: Any, second_value: Any, result: Any) -> str:
+    """ "2021년 부산 조사망률이 조출생률보다 얼마나 높았어?": two measures of the same rows."""
+    assert context.slots.second_measure is not None
+    other = context.info.measures[context.slots.second_measure]
+    other_label = other.label(context.lang)
+    if first_value is None or second_value is None:
+        return "자료가 없어 계산할 수 없습니다." if context.ko else "The table has no figure for this."
+    a, b = context.amount(first_value), context.amount(second_value)
+    if context.ko:
+        head = f"{context.period} {context.scope}의 {josa(context.label, '은', '는')} {josa(a, '으로', '로')}"
+        if context.slots.operation == "times":
+            return f"{head} {other_label}({b})의 {format_number(result)}배입니다."
+        word = _more_or_less(context, first_value >= second_value)
+        gap = context.amount(_gap(first_value, second_value))
+        return f"{head} {other_label}({b})보다 {gap} {word}."
+    lead = f"In {context.scope} {context.period}, the {context.label} ({a}) was"
+    if context.slots.operation == "times":
+        return f"{lead} {format_number(result)} times the {other_label} ({b})."
+    word = _more_or_less(context, first_value >= second_value)
+    return f"{lead} {context.amount(_gap(first_value, second_value))} {word} than the {other_label} ({b})."
+
+
+_COUNTED_KINDS = ("people", "cases", "places", "teu")
+
+
+def _more_or_less(context: _Context, more: bool) -> str:
+    """Counts are more/fewer (많습니다/적습니다), areas larger/smaller, rates and levels higher/lower."""
+    unit = column_unit(context.measure.unit)
+    counted = bool(unit and unit[0].kind in _COUNTED_KINDS) and not context.slots.per_unit
+    if context.measure.unit == "km²" and context.slots.answer_scale is None:
+        return ("넓습니다" if more else "좁습니다") if context.ko else ("larger" if more else "smaller")
+    if context.ko:
+        return ("많습니다" if more else "적습니다") if counted else ("높습니다" if more else "낮습니다")
+    return ("more" if more else "fewer") if counted else ("higher" if more else "lower")
+
+
+def _gap(first: Any, second: Any) -> Any:
+    gap = abs(first - second)
+    return round(gap, 4) if isinstance(gap, float) else gap
+
+
+def _describe_first_year(context: _Context, rows: list[list[Any]]) -> str:
+    slots = context.slots
+    row = rows[0]
+    year, value = row[0], row[1]
+    years = slots.resolved_years
+    span = f"{years[0]}~{years[-1]}" if years else ""
+    where = context.scope
+    threshold = slots.threshold
+    assert threshold is not None
+    if threshold.other_measure:
+        other = context.info.measures[threshold.other_measure]
+        other_value = _with_unit(row[2], _unit(other, context.lang), context.lang)
+        if context.ko:
+            word = "많았던" if threshold.op.startswith(">") else "적었던"
+            order = "마지막" if slots.order == "desc" else "처음"
+            return (
+                f"{where}에서 {context.label}가 {other.label_ko}보다 {order}으로 {word} 해는 {year}년입니다 "
+                f"({context.label} {context.amount(value)}, {other.label_ko} {other_value}; 자료 {span}년)."
+            )
+        word = "exceeded" if threshold.op.startswith(">") else "was below"
+        order = "last" if slots.order == "desc" else "first"
+        return (
+            f"The {order} year in which the {context.label} in {where} {word} the {other.label_en} "
+            f"was {year} "
+            f"({context.amount(value)} against {other_value}; data for {span.replace('~', '-')})."
+        )
+    condition = describe_condition(slots, context.measure, context.unit, context.lang)
+    if context.ko:
+        order = "마지막" if slots.order == "desc" else "처음"
+        return (
+            f"{where}의 {condition} 조건을 {order}으로 만족한 해는 {year}년입니다 "
+            f"({context.amount(value)}; 자료 {span}년)."
+        )
+    order = "last" if slots.order == "desc" else "first"
+    return (
+        f"The {order} year in which {where} had {condition} was {year} ({context.amount(value)}; "
+        f"data for {span.replace('~', '-')})."
+    )
+
+
+def _describe_average_across(context: _Context, rows: list[list[Any]]) -> str:
+    count, average = rows[0][-2:]
+    kind = {"district": ("구·군", "districts"), "province": ("시도", "provinces"), "port": ("항만", "ports")}
+    ko_word, en_word = kind.get(context.info.place_kind or "", ("곳", "places"))
+    if context.ko:
+        return (
+            f"{context.period} {count}개 {ko_word}의 {context.label} 단순 평균은 "
+            f"{context.amount(average)}입니다 "
+            f"(각 {josa(ko_word, '을', '를')} 같은 무게로 평균)."
+        )
+    label = context.label.removeprefix("average ")
+    return (
+        f"The average {label} across the {count} {en_word} {context.period} was "
+        f"{context.amount(average)} (each of the {en_word} counted once)."
+    )
+
+
+_TWO_STEP_PHRASES = {
+    "difference": _describe_pair,
+    "times": _describe_pair,
+    "first_year": _describe_first_year,
+    "average_across": _describe_average_across,
+}

@@ -8,8 +8,10 @@ the tables: periods ("since 2015", "2018년부터 2021년까지", "최근 5년")
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from assistant.sql.slots import Period, Threshold
+from assistant.sql.slots import Order, Period, Threshold
+from assistant.sql.units import AMOUNT, Amount, read_amount
 
 _NUMBER_WORDS = {
     "one": 1,
@@ -106,7 +108,7 @@ _EN_MONTH = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True))
 _TOP_N = [
     re.compile(rf"\b(?:top|bottom|first|last) {_NUM}\b(?! years?)"),
     re.compile(
-        rf"\b{_NUM} (?:largest|biggest|highest|most|lowest|smallest|least|fewest|busiest|top|leading|"
+        rf"\b{_NUM} (?:largest|biggest|highest|most|lowest|smallest|least|fewest|busiest|densest|top|leading|"
         r"districts|ports|provinces|regions|gu|cities|worst|best)\b"
     ),
     re.compile(rf"(?:상위|하위|탑|top)\s*{_NUM}\s*(?:개|곳|위|군데)?"),
@@ -120,42 +122,21 @@ _ORDINAL = [
     re.compile(r"(?<![몇\d])(\d+)\s*위(?:인|는|에|의|를|가)"),
 ]
 
-_KO_AMOUNT = r"(\d[\d,]*(?:\.\d+)?)\s*(만|천|억)?\s*(?:명|%|퍼센트|건|개|km²|km2|㎢|µg/m³|ug/m3|㎍/㎥)?"
-_THRESHOLD_KO = re.compile(
-    _KO_AMOUNT + r"\s*(이상|초과|넘는|넘은|넘게|넘어|보다 많|보다 높|보다 큰|이하|미만|보다 적|보다 낮|"
-    r"보다 작|아래|안 되는|안되는)"
-)
-_THRESHOLD_EN = re.compile(
-    r"(more than|over|above|at least|greater than|exceeding|higher than|bigger than|"
-    r"less than|under|below|fewer than|at most|lower than|smaller than|no more than)\s+"
-    r"(\d[\d,]*(?:\.\d+)?)\s*(%|percent|k|thousand|million)?"
-)
-_THRESHOLD_OPS = {
-    "이상": ">=",
-    "초과": ">",
-    "넘는": ">",
-    "넘은": ">",
-    "넘게": ">",
-    "넘어": ">",
-    "보다 많": ">",
-    "보다 높": ">",
-    "보다 큰": ">",
-    "이하": "<=",
-    "미만": "<",
-    "보다 적": "<",
-    "보다 낮": "<",
-    "보다 작": "<",
-    "아래": "<",
-    "안 되는": "<",
-    "안되는": "<",
+# Comparison words around an amount: English ones stand before it ("more than 20k"), Korean ones
+# after it ("20만 명 이상", "30%를 넘는", "50km²보다 넓은", "20만 명이 안 되는").
+_EN_OPS = {
     "more than": ">",
     "over": ">",
     "above": ">",
     "at least": ">=",
     "greater than": ">",
     "exceeding": ">",
+    "exceeded": ">",
+    "exceeds": ">",
+    "exceed": ">",
     "higher than": ">",
     "bigger than": ">",
+    "larger than": ">",
     "less than": "<",
     "under": "<",
     "below": "<",
@@ -165,14 +146,78 @@ _THRESHOLD_OPS = {
     "smaller than": "<",
     "no more than": "<=",
 }
-_MULTIPLIERS = {
-    "만": 10_000.0,
-    "천": 1_000.0,
-    "억": 100_000_000.0,
-    "k": 1_000.0,
-    "thousand": 1_000.0,
-    "million": 1_000_000.0,
+_KO_OPS = {
+    "이상": ">=",
+    "초과": ">",
+    "넘는": ">",
+    "넘은": ">",
+    "넘게": ">",
+    "넘어선": ">",
+    "넘어": ">",
+    "넘긴": ">",
+    "넘었": ">",
+    "보다 많": ">",
+    "보다 높": ">",
+    "보다 큰": ">",
+    "보다 크": ">",
+    "보다 넓": ">",
+    "이하": "<=",
+    "미만": "<",
+    "보다 적": "<",
+    "보다 낮": "<",
+    "보다 작": "<",
+    "보다 좁": "<",
+    "아래": "<",
+    "안 되는": "<",
+    "안되는": "<",
+    "안 된": "<",
+    "못 미치는": "<",
 }
+_AMOUNT_TEXT = AMOUNT.pattern.replace("(?P<", "(?P<a_")
+_EN_OP_WORDS = "|".join(sorted(_EN_OPS, key=len, reverse=True))
+_KO_OP_WORDS = "|".join(sorted((op.replace(" ", r"\s*") for op in _KO_OPS), key=len, reverse=True))
+_THRESHOLD_EN = re.compile(rf"\b(?P<op>{_EN_OP_WORDS})\s+(?P<amount>{_AMOUNT_TEXT})")
+_THRESHOLD_KO = re.compile(
+    rf"(?P<amount>{_AMOUNT_TEXT})\s*(?:을|를|이|가|은|는|에|에서)?\s*(?P<op>{_KO_OP_WORDS})"
+)
+
+
+@dataclass(frozen=True)
+class FoundThreshold:
+    """A comparison with an amount as the question wrote it, and where."""
+
+    op: str
+    amount: Amount
+    start: int
+    end: int
+    text: str
+
+
+def find_threshold(text: str) -> FoundThreshold | None:
+    """The first "more than 20k" / "20만 명 이상" in the text (spans of age groups already blanked)."""
+    for pattern, ops in ((_THRESHOLD_EN, _EN_OPS), (_THRESHOLD_KO, _KO_OPS)):
+        for match in pattern.finditer(text):
+            amount_match = AMOUNT.match(text, match.start("amount"))
+            if amount_match is None:
+                continue
+            amount = read_amount(amount_match)
+            if _is_a_year(text, amount):
+                continue
+            op = ops[re.sub(r"\s+", " ", match.group("op"))] if pattern is _THRESHOLD_EN else _ko_op(match)
+            return FoundThreshold(op, amount, match.start(), match.end(), match.group(0).strip())
+    return None
+
+
+def _ko_op(match: re.Match[str]) -> str:
+    written = re.sub(r"\s+", "", match.group("op"))
+    return next(op for word, op in _KO_OPS.items() if word.replace(" ", "") == written)
+
+
+def _is_a_year(text: str, amount: Amount) -> bool:
+    """ "than in 2010", "2010년보다": a year is an operand, not an amount."""
+    if amount.unit is not None or amount.scaled or not (1900 <= amount.value <= 2100):
+        return False
+    return amount.value.is_integer()
 
 
 def _number(word: str) -> int:
@@ -247,19 +292,14 @@ def extract_ordinal(text: str) -> int | None:
 
 
 def extract_threshold(text: str) -> Threshold | None:
-    match = _THRESHOLD_EN.search(text)
-    if match:
-        value = float(match.group(2).replace(",", ""))
-        if match.group(3) in _MULTIPLIERS:
-            value *= _MULTIPLIERS[match.group(3)]
-        return Threshold(op=_THRESHOLD_OPS[match.group(1)], value=value)  # type: ignore[arg-type]
-    match = _THRESHOLD_KO.search(text)
-    if match:
-        value = float(match.group(1).replace(",", ""))
-        if match.group(2):
-            value *= _MULTIPLIERS[match.group(2)]
-        return Threshold(op=_THRESHOLD_OPS[match.group(3)], value=value)  # type: ignore[arg-type]
-    return None
+    """The threshold as a bare number (scale words applied, units not converted)."""
+    found = find_threshold(text)
+    if found is None:
+        return None
+    return Threshold(op=found.op, value=found.amount.value, stated=found.text)  # type: ignore[arg-type]
+
+
+_PLACE_NOUNS = "구·군|구군|구|자치구|항만|항구|시도|시·도|지역"
 
 
 def _cue(*patterns: str) -> re.Pattern[str]:
@@ -268,8 +308,9 @@ def _cue(*patterns: str) -> re.Pattern[str]:
 
 CUES: dict[str, re.Pattern[str]] = {
     "desc": _cue(
-        r"\b(highest|most|largest|biggest|greatest|maximum|max|peak|worst|heaviest|busiest|top|"
+        r"\b(highest|most|largest|biggest|greatest|maximum|max|peak|worst|heaviest|busiest|top|densest|"
         r"leading|more|higher|larger)\b",
+        r"\b(descending|desc)( order)?\b",
         r"가장\s*(많|높|크|큰|넓|심|나쁜|붐비|컸|높았|많았)",
         r"제일\s*(많|높|크|큰|넓)",
         r"최대",
@@ -285,6 +326,7 @@ CUES: dict[str, re.Pattern[str]] = {
     ),
     "asc": _cue(
         r"\b(lowest|least|fewest|smallest|minimum|min|bottom|cleanest|best|lightest|quietest)\b",
+        r"\b(ascending|asc)( order)?\b",
         r"가장\s*(적|낮|작|좁|깨끗|좋)",
         r"제일\s*(적|낮|작|좁)",
         r"최소",
@@ -419,12 +461,57 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\bdistribution\b",
         r"분포",
     ),
+    # Counting places or years: "how many districts", "몇 개 구", "구·군은 몇 곳이야", "구 몇 개예요".
     "count_groups": _cue(
         r"\bhow many (districts|gu|boroughs|ports|provinces|regions|years)\b",
-        r"몇\s*(개|곳)\s*(의\s*)?(구|구군|자치구|항만|항구|시도|지역)",
-        r"(?<![가-힣])(구|구군|자치구|항만|시도|지역|곳)(는|은|이|가)\s*(모두\s*)?몇\s*(개|곳)",
+        rf"몇\s*(개|곳|군데)\s*(의\s*)?({_PLACE_NOUNS})",
+        rf"(?<![가-힣])({_PLACE_NOUNS}|곳)\s*(는|은|이|가)?\s*(모두\s*|전부\s*|총\s*)?몇\s*(개|곳|군데)",
+        rf"(?<![가-힣])({_PLACE_NOUNS})\s*(의\s*)?(개수|수)(?![가-힣])",
         r"\bnumber of (districts|ports|provinces)\b",
         r"\bcount the (districts|ports|provinces)\b",
+    ),
+    # Count words that name no place ("몇 곳이야?", "몇 개예요?", "개수는?"): with a condition
+    # ("30% 넘는 …") they ask how many rows meet it; without one they may count anything
+    # ("행정동은 모두 몇 개?" is a sum of a column).
+    "count_words": _cue(r"몇\s*(개|곳|군데)(?!\s*(월|년))", r"개수"),
+    # two-step forms (see QuestionParser._two_step_operation)
+    "difference": _cue(
+        r"\bhow (?:many|much) (?:more|fewer|less|larger|bigger|higher|lower|smaller|greater|wider)\b",
+        r"보다\s*(?:얼마나|몇\s*[가-힣]{0,2})?\s*(?:더\s*)?(?:많|적|크|큰|작|높|낮|넓|좁)",
+        r"얼마나\s*더\s*(?:많|적|크|큰|작|높|낮|넓|좁)",
+    ),
+    "fewer": _cue(
+        r"\bhow (?:many|much) (?:fewer|less|lower|smaller)\b",
+        r"보다\s*(?:얼마나|몇\s*[가-힣]{0,2})?\s*(?:더\s*)?(?:적|작|낮|좁)",
+        r"얼마나\s*더\s*(?:적|작|낮|좁)",
+    ),
+    "times": _cue(
+        r"몇\s*배",
+        r"\bhow many times\b",
+        r"\btimes (?:more|larger|bigger|higher|greater|as)\b",
+        r"\bratio of\b",
+    ),
+    "first_last": _cue(
+        r"\bfirst\b",
+        r"\blast year (?:with|when|that|in which|where)\b",
+        r"\bthe last year\b",
+        r"\blast time\b",
+        r"처음",
+        r"최초",
+        r"마지막",
+    ),
+    "than": _cue(r"\bthan\b", r"보다"),
+    "across": _cue(
+        r"\bacross\b",
+        r"\baverage (?:of|over) (?:the |all )?(?:districts|provinces|gu)\b",
+        r"(?:구·군|구군|자치구|시도)\s*(?:전체의|전체)?\s*평균",
+        r"(?:구·군|구군|자치구|시도|구)\s*(?:별|들의|들)[^?]*평균",
+        r"\d+\s*개\s*(?:구·군|구군|자치구|시도|구)[^?]*평균",
+    ),
+    "compared_measure": _cue(
+        r"\b(?:exceed|exceeded|exceeds|outnumber|outnumbered|outnumbers|surpass|surpassed|overtook|"
+        r"overtake)\b",
+        r"보다\s*(?:[가-힣]+\s+)?(?:더\s*)?(?:많아|많았|많은|많|높아|높았|높|커|컸|크)",
     ),
     "statistical": _cue(
         r"\b(how many|how much|what was|what is|what's|what were|what are|number of|rate|level|"
@@ -508,3 +595,45 @@ CUES: dict[str, re.Pattern[str]] = {
 
 def has_cue(name: str, text: str) -> bool:
     return CUES[name].search(text) is not None
+
+
+# "top"/"상위"/"bottom"/"하위" say that a ranking is asked, not in which direction: "top 3 lowest",
+# "낮은 구 top 3" ask for the three lowest. They decide the order only when no other word does.
+_RANK_ONLY_WORDS = re.compile(r"\btop\b|상위|탑|\bbottom\b|하위")
+_RANK_ONLY_ORDER: dict[str, Order] = {
+    "top": "desc",
+    "상위": "desc",
+    "탑": "desc",
+    "bottom": "asc",
+    "하위": "asc",
+}
+# In a top-n form a plain adjective gives the direction ("농도 낮은 구 top 3", "인구 많은 구 3곳"),
+# unless it compares with an amount or another figure ("50보다 낮은" is a condition).
+_ADJECTIVES = {
+    "asc": re.compile(r"(?<!보다)(?<!보다 )(?<!보다 더 )(낮은|적은|작은|좁은)"),
+    "desc": re.compile(r"(?<!보다)(?<!보다 )(?<!보다 더 )(높은|많은|큰|넓은)"),
+}
+
+
+def direction_words(text: str, *, top_n_form: bool) -> list[tuple[int, int, Order]]:
+    """(start, end, "asc"/"desc") of each word that says which end of a ranking is asked; the
+    adjectives only in a top-n form, the rank-only words ("top", "하위") left out."""
+    found: list[tuple[int, int, Order]] = []
+    directions: tuple[Order, ...] = ("desc", "asc")
+    for direction in directions:
+        for match in CUES[direction].finditer(text):
+            if not _RANK_ONLY_WORDS.fullmatch(match.group(0).strip()):
+                found.append((match.start(), match.end(), direction))
+        if top_n_form:
+            found += [(m.start(), m.end(), direction) for m in _ADJECTIVES[direction].finditer(text)]
+    return sorted(found)
+
+
+def sort_direction(text: str, *, top_n_form: bool) -> Order:
+    """The order of a ranking: the first word that says it ("top 3 lowest" -> asc), else the
+    rank-only word ("bottom 3" -> asc), else descending."""
+    words = direction_words(text, top_n_form=top_n_form)
+    if words:
+        return words[0][2]
+    rank_only = _RANK_ONLY_WORDS.search(text)
+    return _RANK_ONLY_ORDER[rank_only.group(0)] if rank_only else "desc"

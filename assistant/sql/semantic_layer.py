@@ -155,7 +155,7 @@ class SemanticLayer:
         for place in self.gazetteer.places():
             for index, name in enumerate(place.names):
                 short_korean = index > 0 and len(name) <= 3 and not name.isascii()
-                matcher.add(name, ("place", place), strict_korean_end=short_korean)
+                matcher.add(name, ("place", place), strict_korean_end=short_korean, is_name=True)
 
 
 @functools.cache

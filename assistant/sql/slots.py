@@ -7,14 +7,48 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 Operation = Literal[
-    "value", "groupby", "topn", "rank_of", "share", "change", "trend", "compare", "count_groups", "ratio"
+    "value",
+    "groupby",
+    "topn",
+    "rank_of",
+    "share",
+    "change",
+    "trend",
+    "compare",
+    "count_groups",
+    "ratio",
+    # two-step forms
+    "difference",  # the measure for two operands (places or years) and first - second
+    "times",  # the measure for two operands and first / second ("몇 배")
+    "first_year",  # the first (order asc) or last (desc) year the threshold held
+    "average_across",  # the plain mean of the groups' values (a rate averaged over districts)
 ]
 ThresholdOp = Literal[">", ">=", "<", "<="]
+Order = Literal["desc", "asc"]
 
 
 class Threshold(BaseModel):
+    """A condition on the measure: compared with a value in the column's unit, or with another measure."""
+
     op: ThresholdOp
     value: float
+    other_measure: str | None = Field(None, description="Compare with this measure instead of `value`.")
+    stated: str | None = Field(None, description="The amount as the question wrote it ('2천만 TEU').")
+
+
+class PerUnit(BaseModel):
+    """ "per 1,000 people": the measure divided by a denominator measure, times `per`."""
+
+    per: float
+    denominator: str
+
+
+class AnswerScale(BaseModel):
+    """State the answer in another unit than the column's ("in hectares", "몇만 TEU")."""
+
+    factor: float
+    label_ko: str
+    label_en: str
 
 
 class Period(BaseModel):
@@ -36,15 +70,22 @@ class Period(BaseModel):
 
 
 class QuerySlots(BaseModel):
+    """The plan of a statistics question: a measure expression (`measure`, optionally `per_unit` and
+    `answer_scale`) x a dimension (`group_by`) x filters (`filters`, `period`, `threshold`) x an
+    operation, including the two-step ones. `sql_builder` computes exactly this and `phrasing`
+    states exactly this; nothing else of the question reaches the SQL."""
+
     table: str
     measure: str
-    second_measure: str | None = Field(None, description="Denominator of a ratio of two measures.")
+    second_measure: str | None = Field(
+        None, description="The other measure: denominator of a ratio, second of a measure pair."
+    )
     operation: Operation = "value"
     aggregation: str | None = Field(None, description="Aggregation the user asked for (sum/avg/min/max).")
     filters: dict[str, list[Any]] = Field(default_factory=dict, description="Dimension column -> values.")
     period: Period = Field(default_factory=Period)
     group_by: str | None = None
-    order: Literal["desc", "asc"] = "desc"
+    order: Order = "desc"
     limit: int | None = None
     offset: int = 0
     threshold: Threshold | None = None
@@ -52,6 +93,12 @@ class QuerySlots(BaseModel):
         default_factory=list, description="Filter columns forming the share's part."
     )
     resolved_years: list[int] = Field(default_factory=list, description="Years the SQL uses, once resolved.")
+    operands: list[Any] = Field(
+        default_factory=list, description="difference/times: the two values of `group_by`, first and second."
+    )
+    fewer: bool = Field(False, description="difference asked as 'how many fewer': second - first.")
+    per_unit: PerUnit | None = None
+    answer_scale: AnswerScale | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

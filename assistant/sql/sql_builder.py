@@ -7,6 +7,7 @@ a time series is its latest year); string values are quoted safely; a measure de
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from assistant.sql.semantic_layer import Measure, SemanticLayer, TableInfo
@@ -37,12 +38,46 @@ def resolve_years(slots: QuerySlots, info: TableInfo) -> list[int]:
         low = period.year_from if period.year_from is not None else (known[0] if known else 0)
         high = period.year_to if period.year_to is not None else (known[-1] if known else 9999)
         return [y for y in known if low <= y <= high] if known else [low, high]
+    if slots.operation == "first_year":
+        return known
     if (
-        slots.operation in ("trend", "compare", "topn", "groupby", "rank_of")
+        slots.operation in ("trend", "compare", "topn", "groupby", "rank_of", "count_groups")
         and slots.group_by == info.time_column
     ):
         return known
     return known[-1:]
+
+
+def planned_measure(info: TableInfo, slots: QuerySlots) -> Measure:
+    """The measure expression the plan computes: the card's measure, per N people when asked
+    ("per 1,000 people"), in the unit asked for ("in hectares"). Labels and units say so."""
+    measure = info.measures[slots.measure]
+    if slots.per_unit is not None:
+        base = info.measures[slots.per_unit.denominator]
+        per = slots.per_unit.per
+        measure = replace(
+            measure,
+            name=f"{measure.name}_per_{per:.0f}",
+            expression=f"{per:.1f} * {measure.expression_for('sum')} / {base.expression}",
+            column=None,
+            aggregation="derived",
+            unit="",
+            label_ko=f"{base.label_ko} {per:,.0f}명당 {measure.label_ko}",
+            label_en=f"{measure.label_en} per {per:,.0f} {base.label_en}",
+        )
+    if slots.answer_scale is not None:
+        scale = slots.answer_scale
+        measure = replace(
+            measure,
+            name=f"{measure.name}_converted",
+            expression=f"{measure.expression_for(slots.aggregation)} * {scale.factor:g}",
+            column=None,
+            aggregation="derived",
+            unit=scale.label_en,
+            label_ko=measure.label_ko,
+            label_en=measure.label_en,
+        )
+    return measure
 
 
 class SqlBuilder:
@@ -51,7 +86,7 @@ class SqlBuilder:
 
     def build(self, slots: QuerySlots) -> str:
         info = self.layer.table(slots.table)
-        measure = info.measures[slots.measure]
+        measure = planned_measure(info, slots)
         slots.resolved_years = resolve_years(slots, info)
         ctes: list[str] = []
         relation = info.name
@@ -267,7 +302,12 @@ class SqlBuilder:
                 f"{expression} AS ratio",
             ]
         )
-        group = f" GROUP BY {', '.join(labels)} ORDER BY ratio DESC" if labels else ""
+        direction = "ASC" if slots.order == "asc" else "DESC"
+        group = f" GROUP BY {', '.join(labels)}" if labels else ""
+        if labels and slots.limit:
+            group += f" QUALIFY RANK() OVER (ORDER BY {expression} {direction}) <= {slots.limit}"
+        if labels:
+            group += f" ORDER BY ratio {direction}"
         return self._compose(ctes, f"SELECT {select} FROM {relation}{where}{group} LIMIT {MAX_GROUP_ROWS}")
 
     def _change(
@@ -320,3 +360,89 @@ class SqlBuilder:
             f"GROUP BY {', '.join(labels)}{having})",
         ]
         return self._compose(ctes, "SELECT COUNT(*) AS group_count FROM groups LIMIT 1")
+
+    # -- two-step operations -----------------------------------------------------------------------
+    def _pair(
+        self, slots: QuerySlots, info: TableInfo, measure: Measure, relation: str, ctes: list[str]
+    ) -> list[str]:
+        """A CTE `pair` with the measure for the two operands (two places, two years or two values),
+        or with the two measures of a measure pair."""
+        if not slots.operands and slots.second_measure:
+            second = info.measures[slots.second_measure]
+            where = self._where_sql(self._where(slots, info))
+            return [
+                *ctes,
+                f"pair AS (SELECT {measure.expression} AS first_value, {second.expression} AS second_value "
+                f"FROM {relation}{where})",
+            ]
+        column = slots.group_by or ""
+        first, second = slots.operands
+        if column == info.time_column:
+            slots.resolved_years = [first, second]
+        where = self._where_sql(self._where(slots, info) + self._not_null(measure))
+        expression = measure.expression_for(slots.aggregation)
+        return [
+            *ctes,
+            f"v AS (SELECT {column}, {expression} AS value FROM {relation}{where} GROUP BY {column})",
+            f"pair AS (SELECT MAX(value) FILTER (WHERE {column} = {quote_value(first)}) AS first_value, "
+            f"MAX(value) FILTER (WHERE {column} = {quote_value(second)}) AS second_value FROM v)",
+        ]
+
+    def _difference(
+        self, slots: QuerySlots, info: TableInfo, measure: Measure, relation: str, ctes: list[str]
+    ) -> str:
+        # "How many fewer A than B" asks for B - A; the sentence names the direction either way.
+        gap = "second_value - first_value" if slots.fewer else "first_value - second_value"
+        return self._compose(
+            self._pair(slots, info, measure, relation, ctes),
+            f"SELECT first_value, second_value, {gap} AS difference FROM pair LIMIT 1",
+        )
+
+    def _times(
+        self, slots: QuerySlots, info: TableInfo, measure: Measure, relation: str, ctes: list[str]
+    ) -> str:
+        return self._compose(
+            self._pair(slots, info, measure, relation, ctes),
+            "SELECT first_value, second_value, 1.0 * first_value / NULLIF(second_value, 0) AS times "
+            "FROM pair LIMIT 1",
+        )
+
+    def _first_year(
+        self, slots: QuerySlots, info: TableInfo, measure: Measure, relation: str, ctes: list[str]
+    ) -> str:
+        """The first (or last) year in which the condition held, with the year's value(s)."""
+        assert slots.threshold is not None and info.time_column
+        time = info.time_column
+        expression = measure.expression_for(slots.aggregation)
+        threshold = slots.threshold
+        values = [f"{expression} AS value"]
+        if threshold.other_measure:
+            other = info.measures[threshold.other_measure].expression
+            values.append(f"{other} AS other_value")
+            condition = f"{expression} {threshold.op} {other}"
+        else:
+            condition = f"{expression} {threshold.op} {threshold.value:g}"
+        where = self._where_sql(self._where(slots, info) + self._not_null(measure))
+        direction = "DESC" if slots.order == "desc" else "ASC"
+        ctes = [
+            *ctes,
+            f"years AS (SELECT {time}, {', '.join(values)} FROM {relation}{where} GROUP BY {time} "
+            f"HAVING {condition})",
+        ]
+        columns = ", ".join([time, "value", *(["other_value"] if threshold.other_measure else [])])
+        return self._compose(ctes, f"SELECT {columns} FROM years ORDER BY {time} {direction} LIMIT 1")
+
+    def _average_across(
+        self, slots: QuerySlots, info: TableInfo, measure: Measure, relation: str, ctes: list[str]
+    ) -> str:
+        """The plain mean of the places' values: each district counts once, whatever its size."""
+        column = slots.group_by or info.place_column or ""
+        where = self._where_sql(self._where(slots, info) + self._not_null(measure))
+        ctes = [
+            *ctes,
+            f"groups AS (SELECT {column}, {measure.expression_for(None)} AS value FROM {relation}{where} "
+            f"GROUP BY {column})",
+        ]
+        return self._compose(
+            ctes, "SELECT COUNT(*) AS group_count, AVG(value) AS average_value FROM groups LIMIT 1"
+        )
