@@ -27,6 +27,15 @@ _SCORE_DIGITS = 5
 # A verb or adjective stem weighs at most this much: "세우다" asks what "수립하다" says, so a
 # paraphrased predicate must not sink a passage the way a missing subject (a noun) should.
 _PREDICATE_WEIGHT_CAP = 2.0
+# Words that say what is asked about a source (who publishes it, in what format, how often it is
+# updated) rather than what the source is about (as search tokens: "publishes" is "publishe"):
+# "어느 부서가 올렸나요" must not make a dataset
+# titled "…_부서정보" the answer. They weigh no more than a predicate.
+_ASKING_WORDS = frozenset(
+    "부서 기관 담당 공개 제공 올리 게시 현황 데이터 자료 데이터셋 파일 형식 포맷 갱신 업데이트 주기 다운로드 "
+    "department agency team unit office publish publishe provide maintain format dataset data file "
+    "download update updated often frequently".split()
+)
 
 
 def _stable(hits: list[tuple[Chunk, float]]) -> list[tuple[Chunk, float]]:
@@ -99,7 +108,9 @@ class HybridRetriever:
         groups = self.glossary.synonym_groups(tokens)
         predicates = predicate_tokens(question)
         weights = [
-            min(self._idf(group), _PREDICATE_WEIGHT_CAP) if token in predicates else self._idf(group)
+            min(self._idf(group), _PREDICATE_WEIGHT_CAP)
+            if token in predicates or token in _ASKING_WORDS
+            else self._idf(group)
             for token, group in zip(tokens, groups, strict=True)
         ]
         return QueryTerms(groups=groups, weights=weights, tokens=tokens)
