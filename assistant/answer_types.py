@@ -96,7 +96,9 @@ _SENTENCE_FACTS: dict[AnswerType, re.Pattern[str]] = {
         rf"{_NUMBER}\s*(만|억|천)?\s*원|\$\s?\d|\d+\s*(dollars|percent)|\d+\s*%|100분의\s*\d+|퍼센트",
         _FLAGS,
     ),
-    AnswerType.COUNT: re.compile(rf"{_NUMBER}\s*(명|인|개|곳|건|급|번|회|members?|persons?|people|times)", _FLAGS),
+    AnswerType.COUNT: re.compile(
+        rf"{_NUMBER}\s*(명|인|개|곳|건|급|번|회|members?|persons?|people|times)", _FLAGS
+    ),
     AnswerType.WHO: re.compile(
         r"장관|위원회|위원장|청장|시장|도지사|지방자치단체의\s*장|기관의\s*장|대통령|국무총리|센터|진흥원|공사"
         r"|commission|minister|ministry|department|office|board|officer|director|mayor|council|agency",

@@ -171,7 +171,10 @@ class ExtractiveComposer:
                 for passage in source_passages
                 if (choice := self._sentence_for(passage, terms, question, answer_type)) is not None
             ]
-            scored_places += [(choice[0], p.chunk.source_id, p.chunk.locator, choice[2]) for choice, p in found]
+            scored_places += [
+                (score, passage.chunk.source_id, passage.chunk.locator, sentence)
+                for (score, _, sentence), passage in found
+            ]
             if found:
                 (score, coverage, sentence), passage = max(found, key=lambda item: item[0][0])
                 best_per_source.append((score, coverage, sentence, passage))
@@ -194,8 +197,8 @@ class ExtractiveComposer:
             sentences.append(f"{sentence} [{n}]")
             if composition.lead_coverage is None:
                 composition.lead_coverage = coverage
-                composition.answer_type_met = (
-                    passage.chunk.kind != SourceKind.DOCUMENT or gives_answer_type(answer_type, sentence)
+                composition.answer_type_met = passage.chunk.kind != SourceKind.DOCUMENT or gives_answer_type(
+                    answer_type, sentence
                 )
         composition.text = " ".join(sentences)
         return composition
@@ -221,7 +224,9 @@ class ExtractiveComposer:
         # A sentence is read in its place: the article or section heading and the document title
         # say what it is about ("제13조의2 (개인정보 보호의 날)" → "매년 9월 30일을 …로 정한다"),
         # which the sentence itself often leaves to its heading.
-        context = _name_tokens(heading) | _name_tokens(chunk.title) if chunk.kind == SourceKind.DOCUMENT else frozenset()
+        context: frozenset[str] = frozenset()
+        if chunk.kind == SourceKind.DOCUMENT:
+            context = _name_tokens(heading) | _name_tokens(chunk.title)
         # Best coverage first; a sentence that carries the asked-for kind of fact (a period, a head
         # count, an office …) wins over one that only repeats the question's words; among equals the
         # shorter sentence, which says less beside the point.

@@ -16,7 +16,6 @@ import yaml
 from assistant.errors import CityQAError, ErrorCode
 from assistant.tokens import search_tokens
 
-
 # The built-in files, and whether each is also written into the index. The city's own words
 # (districts, services, datasets) are; the vocabulary of Korean statutes is generic ("plan",
 # "member", "within") and, written into every Korean chunk, shifted rankings for the worse (blind

@@ -542,7 +542,8 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\b(dataset|datasets|data set|data sets|which data|what data|catalog|catalogue|file|files|"
         r"department|agency|who owns|who publishes|owner|guideline|guidelines|policy|policies|law|"
         r"act|decree|regulation|procedure|process|request|apply|licen[cs]e|how do i|how can i|"
-        r"how to|days does|days do|deadline|classification|published|publish|download|api|"
+        r"how to|days does|days do|deadline|classification|publish(?:es|ed|ing)?|provides?|maintains?|"
+        r"releases?|download|api|"
         r"is there (any )?data|data on|updated|update)\b",
         # asking whether data exists, where to get it, how often it is refreshed: a catalog question
         r"(데이터|자료|통계)(가|는)?\s*(있|없)",

@@ -31,15 +31,19 @@ pytestmark = pytest.mark.integration
 SETS = {
     "blind statistics": (
         REPO_ROOT / "evaluation" / "blind" / "statistics_paraphrases.yaml",
-        ["answer_accuracy>=0.64", "confident_wrong_rate<=0.02", "permission_leaks<=0"],
+        ["answer_accuracy>=0.84", "confident_wrong_rate<=0.01", "permission_leaks<=0"],
     ),
     "held-out statistics": (
         REPO_ROOT / "evaluation" / "heldout" / "statistics_heldout.yaml",
-        ["answer_accuracy>=0.55", "confident_wrong_rate<=0.08", "permission_leaks<=0"],
+        ["answer_accuracy>=0.68", "confident_wrong_rate<=0.03", "permission_leaks<=0"],
     ),
     "blind catalog": (
         REPO_ROOT / "evaluation" / "blind" / "catalog.yaml",
-        ["answer_accuracy>=0.47", "confident_wrong_rate<=0.07", "permission_leaks<=0"],
+        ["answer_accuracy>=0.50", "confident_wrong_rate<=0.03", "permission_leaks<=0"],
+    ),
+    "fresh held-out catalog": (
+        REPO_ROOT / "evaluation" / "heldout" / "catalog_fresh.yaml",
+        ["answer_accuracy>=0.61", "confident_wrong_rate<=0.03", "permission_leaks<=0"],
     ),
 }
 

@@ -102,7 +102,7 @@ def test_a_tie_is_never_stated_with_confidence() -> None:
 
 
 def test_a_table_card_quoted_without_a_computed_figure_is_low() -> None:
-    """"What day is E-Government Day?" must not be vouched for by a table card's description."""
+    """ "What day is E-Government Day?" must not be vouched for by a table card's description."""
     from assistant.models import Citation
 
     card = Citation(n=1, source_id="table:traffic", kind=SourceKind.TABLE, title="교통사고", snippet="…")

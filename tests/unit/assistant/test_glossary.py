@@ -82,7 +82,7 @@ def test_invalid_glossary_file_is_invalid_config(tmp_path: Path, content: str) -
 
 
 def test_a_form_of_several_words_lends_its_synonyms_to_each_word(glossary: Glossary) -> None:
-    """"term of office" is one concept with 임기: both words of the question reach the Korean article."""
+    """ "term of office" is one concept with 임기: both words of the question reach the Korean article."""
     tokens = ["long", "term", "office", "member"]
     groups = dict(zip(tokens, glossary.synonym_groups(tokens), strict=True))
     assert "임기" in groups["term"] and "임기" in groups["office"]

@@ -165,6 +165,9 @@ def test_unmappable_parts_are_named_and_nothing_is_guessed(question: str, part: 
         "해운대해수욕장 방문객 데이터는 어디에 있나요?",
         "What is the data classification guideline?",
         "공공데이터 제공 신청은 며칠 안에 처리해야 하나요?",
+        # who publishes a statistic is a catalog question, not the statistic
+        "Which police unit publishes the Busan traffic accident statistics?",
+        "Who maintains the data on fatal traffic accidents?",
     ],
 )
 def test_non_statistical_questions(question: str) -> None:
