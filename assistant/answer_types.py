@@ -97,7 +97,9 @@ _SENTENCE_FACTS: dict[AnswerType, re.Pattern[str]] = {
         _FLAGS,
     ),
     AnswerType.COUNT: re.compile(
-        rf"{_NUMBER}\s*(명|인|개|곳|건|급|번|회|members?|persons?|people|times)", _FLAGS
+        rf"{_NUMBER}\s*(명|인|개|곳|건|급|번|회|members?|persons?|people|times)|(한|두|세|네)\s*(차례|번)"
+        r"|\b(once|twice)\b",
+        _FLAGS,
     ),
     AnswerType.WHO: re.compile(
         r"장관|위원회|위원장|청장|시장|도지사|지방자치단체의\s*장|기관의\s*장|대통령|국무총리|센터|진흥원|공사"

@@ -26,6 +26,13 @@ _LINE_BREAK = "\ue001"
 _HEADING_MARK = "\ue002"
 _CELL_BREAK = "\ue003"
 _WHITESPACE = re.compile(r"\s+")
+# Policies pasted into Markdown as HTML rarely use <h1>–<h4>: their section titles are short
+# paragraphs, numbered ("Section 5. Open Data Report and Policy Review.", "SEC. 22D.2. …"), set in
+# bold, or in capitals. Taken as headings they become the locators of the text below them.
+_HEADING_PARAGRAPH_CHARS = 100
+_SECTION_NUMBER = re.compile(r"^(section|sec\.|article|art\.|§)\s*[\dIVXLC][\w.\-]*\.?\s+\S", re.IGNORECASE)
+_EMPHASIS_TAGS = ("strong", "b", "u")
+_SENTENCE_INSIDE = re.compile(r"[a-z가-힣)][.!?]\s+\S")
 
 
 def parse_html(markup: str) -> BeautifulSoup:
@@ -67,6 +74,10 @@ def _soup_to_blocks(soup: BeautifulSoup, first_line: int | None, last_line: int 
         br.replace_with(NavigableString(_LINE_BREAK))
     for cell in soup.find_all(("td", "th")):
         cell.append(NavigableString(_CELL_BREAK))
+    for paragraph in soup.find_all("p"):
+        if _is_heading_paragraph(paragraph):
+            paragraph.insert(0, NavigableString(f"{_PARAGRAPH_BREAK}{_HEADING_MARK}4"))
+            paragraph.append(NavigableString(_PARAGRAPH_BREAK))
     for heading in soup.find_all(_HEADING_TAGS):
         level = int(heading.name[1])
         heading.insert(0, NavigableString(f"{_PARAGRAPH_BREAK}{_HEADING_MARK}{level}"))
@@ -87,6 +98,20 @@ def _soup_to_blocks(soup: BeautifulSoup, first_line: int | None, last_line: int 
         if paragraph:
             blocks.append(Block(paragraph, level, first_line, last_line))
     return blocks
+
+
+def _is_heading_paragraph(paragraph: Tag) -> bool:
+    """A short paragraph of one line that is numbered as a section, all in bold, or in capitals."""
+    text = " ".join(paragraph.get_text(" ").split())
+    if not 3 <= len(text) <= _HEADING_PARAGRAPH_CHARS or _SENTENCE_INSIDE.search(text):
+        return False  # empty, long, or a sentence ends inside it: text, not a title
+    if _SECTION_NUMBER.match(text):
+        return True
+    strings = [piece for piece in paragraph.find_all(string=True) if piece.strip()]
+    if strings and all(piece.find_parent(_EMPHASIS_TAGS) is not None for piece in strings):
+        return True
+    letters = [char for char in text if char.isalpha()]
+    return len(letters) >= 4 and all(char.isascii() and char.isupper() for char in letters)
 
 
 def _meta_tags(soup: BeautifulSoup) -> DocumentMetadata:

@@ -47,3 +47,5 @@ def test_how_many_times_is_a_count_even_beside_a_cycle_word() -> None:
     assert expected_answer_type("갱신 주기를 몇 번 놓치면 stale로 표시되나요?") == AnswerType.COUNT
     assert expected_answer_type("몇 년에 한 번 수립하나요?") == AnswerType.CYCLE
     assert gives_answer_type(AnswerType.COUNT, "한 차례, 최대 2회까지 연장할 수 있다.")
+    assert gives_answer_type(AnswerType.COUNT, "결정 기간을 한 차례, 최대 10일까지 연장할 수 있다.")
+    assert not gives_answer_type(AnswerType.COUNT, "연장 기간은 원래 기간이 끝난 다음 날부터 셉니다.")

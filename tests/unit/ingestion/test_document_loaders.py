@@ -129,6 +129,28 @@ def test_markdown_with_html_body_reads_as_text(tmp_path: Path) -> None:
     assert _locators(loaded)[0].startswith("lines 11–")
 
 
+def test_section_titles_set_as_plain_paragraphs_become_locators(tmp_path: Path) -> None:
+    """Policies pasted as HTML mark their sections with numbered, bold or capitalised paragraphs."""
+    body = (
+        "<p>EXECUTIVE ORDER NO. 1</p> <p>The Mayor orders as follows.</p>"
+        "<p>Section 5. <span>Open Data Report and Policy Review.</span></p>"
+        "<p>(A) Within one year, the team shall submit an annual Open Data Report.</p>"
+        "<p><strong>Data Stewards</strong></p> <p>Each department names a steward. It keeps the list.</p>"
+        "<p>Section 6. This order takes effect at once. It replaces the earlier order.</p>"
+    )
+    path = tmp_path / "policy.md"
+    path.write_text(f"---\nplace: somewhere\n---\n\n{body}\n", encoding="utf-8")
+    loaded = _load_one(path, tmp_path)
+    locators = _locators(loaded)
+    assert "§ EXECUTIVE ORDER NO. 1" in locators
+    assert "§ Section 5. Open Data Report and Policy Review." in locators
+    assert "§ Data Stewards" in locators
+    # a numbered paragraph of two sentences is text, not a title
+    assert not any(locator.startswith("§ Section 6") for locator in locators)
+    report = next(section for section in loaded.sections if section.locator.startswith("§ Section 5"))
+    assert "annual Open Data Report" in report.text
+
+
 # --- Plain text -----------------------------------------------------------------------------------
 
 
