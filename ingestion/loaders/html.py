@@ -74,10 +74,10 @@ def _soup_to_blocks(soup: BeautifulSoup, first_line: int | None, last_line: int 
         br.replace_with(NavigableString(_LINE_BREAK))
     for cell in soup.find_all(("td", "th")):
         cell.append(NavigableString(_CELL_BREAK))
-    for paragraph in soup.find_all("p"):
-        if _is_heading_paragraph(paragraph):
-            paragraph.insert(0, NavigableString(f"{_PARAGRAPH_BREAK}{_HEADING_MARK}4"))
-            paragraph.append(NavigableString(_PARAGRAPH_BREAK))
+    for element in soup.find_all("p"):
+        if _is_heading_paragraph(element):
+            element.insert(0, NavigableString(f"{_PARAGRAPH_BREAK}{_HEADING_MARK}4"))
+            element.append(NavigableString(_PARAGRAPH_BREAK))
     for heading in soup.find_all(_HEADING_TAGS):
         level = int(heading.name[1])
         heading.insert(0, NavigableString(f"{_PARAGRAPH_BREAK}{_HEADING_MARK}{level}"))
