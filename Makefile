@@ -23,6 +23,8 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet torch==2.13.0
+	@echo "installing cityqa[dev]: the first time, llama-cpp-python (integration tests) builds from source" \
+		"for ~7 minutes; pip caches the wheel, so later installs take seconds"
 	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[dev]'
 	touch $(STAMP)
 

@@ -1,4 +1,4 @@
-"""The `cityqa` command: ingest, serve, ask, sources, eval.
+"""The `cityqa` command: ingest, serve, ask, sources, eval, doctor.
 
 Errors become one clear line on stderr and exit code 1; tracebacks go to the log only.
 """
@@ -159,6 +159,7 @@ def serve(
     from assistant.sources import SourceCatalog
 
     settings = _settings()
+    _log_chat_model_check(settings)
     stores = open_stores(settings)
     application = create_app(
         build_assistant(settings, stores),
@@ -173,6 +174,49 @@ def serve(
         http=SERVE_HTTP_PROTOCOL,
         log_level="info",
     )
+
+
+def _log_chat_model_check(settings: Settings) -> None:
+    """Startup: say which chat model is configured and whether its server answers (never fatal: a
+    request whose model fails takes the offline path)."""
+    from assistant.llm import check_chat_model_server, describe_chat_model
+
+    log = logging.getLogger("cityqa")
+    log.info("chat model: %s", describe_chat_model(settings))
+    check = check_chat_model_server(settings)
+    if check.usable:
+        log.info("chat model check: %s: %s", check.status.value, check.detail)
+    else:
+        log.warning(
+            "chat model check: %s: %s (requests take the offline path while it fails)",
+            check.status.value,
+            check.detail,
+        )
+
+
+@app.command()
+@one_line_errors
+def doctor() -> None:
+    """Show which backend each step uses and check the chat model's server (no secrets are shown).
+
+    Exits 1 when a configured chat model's server cannot be used."""
+    from assistant.factory import describe_backends
+    from assistant.llm import check_chat_model_server
+
+    settings = _settings()
+    table = Table("step", "backend")
+    for step, backend in describe_backends(settings):
+        table.add_row(step, escape(backend))
+    console.print(table)
+    check = check_chat_model_server(settings)
+    style = "green" if check.ok else ("dim" if check.usable else "red")
+    console.print(
+        f"chat model check: [{style}]{check.status.value}[/{style}]: {escape(check.detail)}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if not check.usable:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import enum
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class LLMBackend(enum.StrEnum):
+    """Which chat model answers: none (offline, extractive and rule-based) or an OpenAI-compatible server."""
+
+    NONE = "none"
+    OPENAI = "openai"
 
 
 class Settings(BaseSettings):
@@ -57,6 +65,28 @@ class Settings(BaseSettings):
     )
     glossary_file: Path | None = Field(
         None, description="Extra bilingual glossary (YAML) merged over the built-in Busan glossary."
+    )
+    llm: LLMBackend = Field(
+        LLMBackend.NONE,
+        description="Chat model backend: 'none' (offline) or 'openai' (any OpenAI-compatible server).",
+    )
+    llm_base_url: str = Field(
+        "http://127.0.0.1:8080/v1",
+        description="Base URL of the OpenAI-compatible server, ending in /v1 (vLLM, llama.cpp, Ollama).",
+    )
+    llm_model: str | None = Field(
+        None, description="Model name as the server lists it at /v1/models; required with 'openai'."
+    )
+    llm_api_key: SecretStr | None = Field(
+        None, description="API key sent as a bearer token (a secret: never logged or printed)."
+    )
+    llm_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature of the chat model.")
+    llm_timeout_s: float = Field(
+        30.0, gt=0, description="Seconds one chat model request may take before the offline path is used."
+    )
+    llm_max_tokens: int = Field(1024, ge=1, description="Most tokens the chat model may write per reply.")
+    llm_max_retries: int = Field(
+        1, ge=0, description="Retries of a failed chat model request before the offline path is used."
     )
     host: str = Field("127.0.0.1", description="Address `cityqa serve` listens on.")
     port: int = Field(8000, description="Port `cityqa serve` listens on.")

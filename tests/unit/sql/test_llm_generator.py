@@ -260,6 +260,10 @@ def test_rendering_refuses_missing_variables() -> None:
         ("CANNOT_ANSWER: no such table", None, "no such table"),
         ("I checked.\nCANNOT_ANSWER: nothing about beaches", None, "nothing about beaches"),
         ("   ", None, None),
+        # cut off by max_tokens before the closing fence
+        ("```sql\nSELECT district FROM t\nWHERE", "SELECT district FROM t\nWHERE", None),
+        ("Here:\n```\nCREATE TABLE x (", "CREATE TABLE x (", None),
+        ("```sql\n", None, None),
     ],
 )
 def test_extract_sql_from_reply(reply: str, sql: str | None, refusal: str | None) -> None:
