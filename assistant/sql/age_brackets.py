@@ -41,6 +41,10 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     ),
     (re.compile(r"\b(?:under|below|younger than)\s+(?:the\s+)?age\s+(?:of\s+)?(\d{1,3})\b"), "under"),
     (re.compile(r"\bunder[- ](\d{1,3})s\b"), "under"),
+    # a bare range is an age group when it stands in brackets next to, or right before, a people
+    # word: "children (0-14)", "Gangseo-gu's 0-14 population", "15~64 인구"
+    (re.compile(rf"\b{_PEOPLE}\s*\(\s*(\d{{1,2}})\s*[-~]\s*(\d{{1,2}})\s*\)"), "range"),
+    (re.compile(rf"\b(\d{{1,2}})\s*[-~]\s*(\d{{1,2}})\s*(?:year[- ]olds?\b|{_PEOPLE}|인구|명)"), "range"),
 ]
 
 

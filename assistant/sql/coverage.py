@@ -92,6 +92,11 @@ _FILLER_WORDS = frozenset(
     "어디 어느 언제 무슨 어떤 어떻 얼마나 대해 대하 관하 농도 수준 규모 크기 숫 한번".split()
 )
 _LATIN_WORD = re.compile(r"[a-z][a-z']*|\d[\d,\.]*")
+
+
+def is_filler(word: str) -> bool:
+    """A word that asks or frames rather than names something to compute ("count", "please")."""
+    return word in _FILLER_WORDS and word not in _CRITICAL_WORDS
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _KIWI_CONTENT = ("NNG", "NNP", "NR", "SL", "SN", "XR", "VV", "VA", "MM")
 _KIWI_COMPARISON = {("보다", "JKB")}  # "사망자가 출생아보다 많아진": a comparison of two measures

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.sql.age_brackets import AgeGroup, age_column, find_age_groups
+from assistant.sql.coverage import is_filler
 from assistant.sql.gazetteer import Place
 from assistant.sql.korean import content_nouns
 from assistant.sql.mentions import GENERIC_MEASURE_WORDS, Mentions, collect_mentions
@@ -31,6 +32,8 @@ from assistant.sql.plan_units import (
 from assistant.sql.question_cues import (
     FoundThreshold,
     direction_words,
+    expand_abbreviations,
+    expand_short_years,
     extract_ordinal,
     extract_period,
     extract_top_n,
@@ -38,9 +41,9 @@ from assistant.sql.question_cues import (
     has_cue,
     sort_direction,
 )
-from assistant.sql.semantic_layer import Measure, SemanticLayer, TableInfo
+from assistant.sql.semantic_layer import Measure, SemanticLayer, TableInfo, fold_plural
 from assistant.sql.slots import Period, QuerySlots
-from assistant.sql.spelling import correct_place_spellings
+from assistant.sql.spelling import correct_place_spellings, correct_rate_suffix, correct_word_spellings
 from assistant.sql.two_step import COMPARISON_WORDS, plan_two_step_operation
 from assistant.sql.units import answer_unit, column_unit
 
@@ -169,7 +172,10 @@ class QuestionParser:
 
     # -- entry point -----------------------------------------------------------------------------
     def parse(self, question: str, previous: QuerySlots | None = None) -> ParseResult:
-        text = correct_place_spellings(normalise(question), self.layer.gazetteer)
+        # Memo shorthand and common misspellings first: "Pop. of Haeundea-gu in '19", "고령화률"
+        text = expand_abbreviations(correct_place_spellings(normalise(question), self.layer.gazetteer))
+        text = correct_word_spellings(correct_rate_suffix(text), self.layer.english_words)
+        text = expand_short_years(text)
         period, mentioned_years = extract_period(text)
         # Age groups and "per 1,000 people" hold numbers that are no threshold: read them first.
         ages = find_age_groups(text)
@@ -188,7 +194,11 @@ class QuestionParser:
             mentions.measures and has_cue("statistical", cue_text) and not has_cue("document", mentions.rest)
         ):
             return ParseResult(None, False)
-        choice = self._choose_measure(mentions, period, previous) or self._measure_by_unit(text)
+        choice = (
+            self._choose_measure(mentions, period, previous)
+            or self._measure_by_unit(text)
+            or self._measure_by_words(mentions.rest, extra_spans)
+        )
         is_followup = previous is not None and (choice is None or has_cue("followup", text))
         if choice is None and is_followup and previous is not None:
             choice = (previous.table, previous.measure, previous.second_measure)
@@ -240,6 +250,7 @@ class QuestionParser:
         if per is not None or scale is not None or not is_followup:
             slots.per_unit, slots.answer_scale = per, scale
         plan_two_step_operation(slots, info, mentions, text, blank(text, extra_spans), slot_threshold)
+        _years_when(slots, info, text)
         if unmapped:
             return ParseResult(None, True, unmapped)
         if threshold is not None and (slots.threshold is None or slots.operation not in _APPLY_THRESHOLD):
@@ -386,6 +397,28 @@ class QuestionParser:
         names = list(dict.fromkeys(name for _w, name in ranked))
         second = names[1] if len(names) > 1 else None
         return best, names[0], second
+
+    def _measure_by_words(
+        self, rest: str, spans: list[tuple[int, int]]
+    ) -> tuple[str, str, str | None] | None:
+        """ "Busan's divorce count": no measure phrase is written out, but an English word of the
+        question belongs to one measure's names alone ("divorce" → divorces). Taken only when one
+        measure has the most such words; the words are then used (added to `spans`)."""
+        found: dict[tuple[str, str], list[re.Match[str]]] = {}
+        for match in re.finditer(r"[a-z]{4,}", rest):
+            if is_filler(match.group(0)):
+                continue
+            owners = self.layer.measure_words.get(fold_plural(match.group(0)), ())
+            if len(owners) == 1:
+                found.setdefault(owners[0], []).append(match)
+        if not found:
+            return None
+        ranked = sorted(found.items(), key=lambda item: -len(item[1]))
+        if len(ranked) > 1 and len(ranked[1][1]) == len(ranked[0][1]):
+            return None  # two measures fit as well: which one is meant is a guess
+        (table, name), matches = ranked[0]
+        spans.extend(match.span() for match in matches)
+        return table, name, None
 
     def _measure_by_unit(self, text: str) -> tuple[str, str, str | None] | None:
         """ "How large is Gijang-gun in hectares?": the one measure whose unit is of the asked kind."""
@@ -758,6 +791,21 @@ class QuestionParser:
             n for n in nouns if n not in {"년", "월", "구", "수", "몇"}
         ]
         return " ".join(parts[:4]) or question.strip()[:40]
+
+
+def _years_when(slots: QuerySlots, info: TableInfo, text: str) -> None:
+    """ "In which years did the port of Busan handle more than 20 million TEU?": the years are the
+    rows to list, not the one port the question names."""
+    grouped = slots.group_by
+    if (
+        slots.operation == "groupby"
+        and slots.threshold is not None
+        and info.time_column
+        and grouped != info.time_column
+        and len(slots.filters.get(grouped or "", [])) == 1
+        and has_cue("year_target", text)
+    ):
+        slots.group_by = info.time_column
 
 
 def _is_busan_itself(place: Place) -> bool:

@@ -101,6 +101,10 @@ class PhraseMatcher:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def latin_words(self) -> frozenset[str]:
+        """The Latin-letter words of all phrases: the English vocabulary the tables are known by."""
+        return frozenset(word for key in self._entries for word in re.findall(r"[a-z]+", key))
+
     def names_in(self, text: str) -> list[Match]:
         """Every occurrence of a name (`is_name`) written as a word, overlapping ones included: what
         the question names, to check against what `find` kept."""

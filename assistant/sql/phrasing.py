@@ -42,10 +42,11 @@ def format_number(value: Any) -> str:
     if isinstance(value, float):
         if value.is_integer() and abs(value) >= 100:
             return f"{int(value):,}"
-        if abs(value) >= 100:
-            return f"{value:,.1f}"
+        # As many decimals as the figure has, up to 2 from 100 and 3 from 1: a stored 218.33 km² or a
+        # fertility rate of 1.045 must not be restated as 218.3 or 1.04.
         if abs(value) >= 1:
-            return f"{value:,.2f}"
+            text = f"{value:,.2f}" if abs(value) >= 100 else f"{value:,.3f}"
+            return text.rstrip("0").rstrip(".") if "." in text else text
         return f"{value:.4g}"
     return str(value)
 

@@ -94,7 +94,12 @@ def answer_scale(
     if wanted is None or any(start <= wanted.start < end for start, end in spans):
         return None
     if wanted.unit is not None and wanted.unit.kind == "percent":
-        return None  # "몇 %": asks for a percentage (a share or a change), not a unit to convert into
+        # "몇 %": asks for a percentage (a share or a change), not a unit to convert into; of a
+        # measure kept in % it is simply that measure's unit
+        column = column_unit(measure.unit)
+        if column and column[0].kind == "percent":
+            spans.append((wanted.start, wanted.end))
+        return None
     factor = answer_factor(wanted, measure.unit)
     column = column_unit(measure.unit)
     if column and wanted.unit == column[0] and wanted.scale == 1:

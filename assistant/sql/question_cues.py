@@ -205,7 +205,24 @@ def find_threshold(text: str) -> FoundThreshold | None:
                 continue
             op = ops[re.sub(r"\s+", " ", match.group("op"))] if pattern is _THRESHOLD_EN else _ko_op(match)
             return FoundThreshold(op, amount, match.start(), match.end(), match.group(0).strip())
+    for pattern, op in _SIGN_CONDITIONS:
+        if sign := pattern.search(text):
+            zero = Amount(0.0, None, False, sign.start(), sign.end())
+            return FoundThreshold(op, zero, sign.start(), sign.end(), sign.group(0).strip())
     return None
+
+
+# "처음으로 마이너스가 된 해", "the first year natural increase turned negative": a condition on the sign
+_SIGN_CONDITIONS = [
+    (
+        re.compile(
+            r"마이너스|음수|(?:turn(?:ed|s)?|went|go(?:es)?|became|become|fell)\s+negative|below zero"
+            r"|negative (?:value|number)"
+        ),
+        "<",
+    ),
+    (re.compile(r"플러스|양수|(?:turn(?:ed|s)?|went|became|become)\s+positive|above zero"), ">"),
+]
 
 
 def _ko_op(match: re.Match[str]) -> str:
@@ -222,6 +239,37 @@ def _is_a_year(text: str, amount: Amount) -> bool:
 
 def _number(word: str) -> int:
     return int(word) if word.isdigit() else _NUMBER_WORDS[word]
+
+
+_SHORT_YEAR = re.compile(r"(?<![\d.,])'?(\d{2})\s*년(?=\s*\d{1,2}\s*월)|(?<![\w.,])'(\d{2})(?!\d)")
+
+
+_ABBREVIATIONS = [
+    (re.compile(r"\bpop\b\.?"), "population"),
+    (re.compile(r"\bavg\b\.?"), "average"),
+    (re.compile(r"\byrs?\b\.?"), "years"),
+    (re.compile(r"#\s*of\b"), "number of"),
+    (re.compile(r"(?<=\d)\s*mn\b|\bmn\b(?=\s*teu)"), " million"),
+]
+
+
+def expand_abbreviations(text: str) -> str:
+    """Memo shorthand in full: "pop." → population, "avg" → average, "# of" → number of, "mn" →
+    million (the normalised, lower-case question)."""
+    for pattern, full in _ABBREVIATIONS:
+        text = pattern.sub(full, text)
+    return text
+
+
+def expand_short_years(text: str) -> str:
+    """A two-digit year written with a month ("25년 5월") or an apostrophe ("'19") as four digits:
+    memos write years that way. "15년 동안" (fifteen years) has no month and stays."""
+
+    def full(match: re.Match[str]) -> str:
+        digits = match.group(1) or match.group(2)
+        return f"20{digits}년" if match.group(1) else f"20{digits}"
+
+    return _SHORT_YEAR.sub(full, text)
 
 
 def extract_period(text: str) -> tuple[Period, list[int]]:
@@ -493,6 +541,7 @@ CUES: dict[str, re.Pattern[str]] = {
     ),
     "first_last": _cue(
         r"\bfirst\b",
+        r"첫\s*(?:번째\s*)?(?:해|연도|년도)",
         r"\blast year (?:with|when|that|in which|where)\b",
         r"\bthe last year\b",
         r"\blast time\b",

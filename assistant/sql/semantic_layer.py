@@ -9,6 +9,7 @@ dimension and time columns (passed in; the layer never queries anything itself).
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,6 +105,11 @@ class TableInfo:
         return [column.name for column in self.card.columns]
 
 
+def fold_plural(word: str) -> str:
+    """ "divorces" → "divorce": enough English stemming to meet a measure's name."""
+    return word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word
+
+
 @dataclass
 class SemanticLayer:
     tables: dict[str, TableInfo]
@@ -126,6 +132,24 @@ class SemanticLayer:
         return layer
 
     # -- lookups ---------------------------------------------------------------------------------
+    @functools.cached_property
+    def english_words(self) -> frozenset[str]:
+        """The Latin-letter words of every phrase the tables are known by (for spelling fixes)."""
+        return self.matcher.latin_words()
+
+    @functools.cached_property
+    def measure_words(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """Each English word (plural folded) of the plain measures' names, with the measures it names."""
+        owners: dict[str, set[tuple[str, str]]] = {}
+        for info in self.tables.values():
+            for measure in info.measures.values():
+                if measure.is_derived or measure.is_count:
+                    continue
+                for phrase in (*measure.synonyms, measure.label_en, measure.name.replace("_", " ")):
+                    for word in re.findall(r"[a-z]{4,}", phrase.lower()):
+                        owners.setdefault(fold_plural(word), set()).add((info.name, measure.name))
+        return {word: tuple(sorted(measures)) for word, measures in owners.items()}
+
     def measure(self, table: str, name: str) -> Measure:
         return self.tables[table].measures[name]
 

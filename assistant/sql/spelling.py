@@ -1,4 +1,5 @@
-"""Close misspellings of Busan's district names, corrected before the question is parsed.
+"""Close misspellings of Busan's district names and of the tables' words, corrected before the
+question is parsed.
 
 "Haeundea-gu", "Kumjeong-gu", "Busan-jin", "해운데구": a place the gazetteer nearly knows. Without
 this the name is lost and the question is answered for the whole city. A word is corrected only when
@@ -82,3 +83,44 @@ def correct_place_spellings(text: str, gazetteer: Gazetteer) -> str:
         return place.name if place else word
 
     return _KOREAN_PLACE.sub(korean, _LATIN_PLACE.sub(latin, text))
+
+
+_RATE_SUFFIX = re.compile(r"(?<=[가-힣])[률율]")
+_LATIN_WORD = re.compile(r"\b[a-z]{5,}\b")
+_MIN_LATIN_WORD_FUZZY = 5
+
+
+def correct_rate_suffix(text: str) -> str:
+    """율 after a vowel or ㄴ, 률 after any other final consonant: "고령화률" and "출산률" are
+    common misspellings of 고령화율 and 출산율 (and "사망율" of 사망률)."""
+
+    def fix(match: re.Match[str]) -> str:
+        final = (ord(text[match.start() - 1]) - 0xAC00) % 28  # 0: no final consonant, 4: ㄴ
+        return "율" if final in (0, 4) else "률"
+
+    return _RATE_SUFFIX.sub(fix, text)
+
+
+def correct_word_spellings(text: str, vocabulary: frozenset[str]) -> str:
+    """English words one letter away (two for words of nine letters or more) from exactly one word
+    the tables are known by, replaced by it: "fertilty" → "fertility". Words the vocabulary has,
+    and words near none or several of its words, stay as written."""
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if word in vocabulary:
+            return word
+        distance = 1 if len(word) < 9 else 2
+        near = {
+            known
+            for known in vocabulary
+            if len(known) >= _MIN_LATIN_WORD_FUZZY
+            and abs(len(known) - len(word)) <= distance
+            and Levenshtein.distance(word, known, score_cutoff=distance) <= distance
+        }
+        # a plural, a singular or a verb form of a known word is no misspelling
+        if len(near) != 1 or any(word.startswith(known) or known.startswith(word) for known in near):
+            return word
+        return near.pop()
+
+    return _LATIN_WORD.sub(fix, text)

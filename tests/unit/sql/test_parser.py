@@ -67,7 +67,7 @@ def test_pm25_of_sasang_in_2021() -> None:
     draft = generate("2021년 사상구 초미세먼지 농도는?")
     assert execute(draft).rows == [[16.669]]
     assert describe_result(draft, execute(draft), demo_layer(), "ko") == (
-        "2021년 사상구의 연평균 초미세먼지(PM2.5) 농도는 16.67 µg/m³입니다."
+        "2021년 사상구의 연평균 초미세먼지(PM2.5) 농도는 16.669 µg/m³입니다."
     )
 
 
