@@ -78,8 +78,9 @@ _QUESTION_CUES: list[tuple[AnswerType, re.Pattern[str]]] = [
 _NUMBER = r"(\d[\d,\.]*|[일이삼사오육칠팔구십백천]+)"
 _SENTENCE_FACTS: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.CYCLE: re.compile(
-        rf"{_NUMBER}\s*년\s*(마다|주기|단위)|매년|매\s*{_NUMBER}\s*년|반기|분기|every\s+(\w+\s+)?(years?|months?)"
-        r"|annual(ly)?|each year|biennial|once a year|quarterly|monthly",
+        rf"{_NUMBER}\s*(년|개월|월|주|일)\s*(마다|주기|단위)|매년|매월|매주|매일|매\s*{_NUMBER}\s*년|반기|분기"
+        rf"|(연|년|월|주)\s*{_NUMBER}\s*회|실시간|수시|(일|월|연|년)\s*단위|every\s+(\w+\s+)?(years?|months?)"
+        r"|annual(ly)?|each year|biennial|once a year|quarterly|monthly|weekly|daily|real[- ]time",
         _FLAGS,
     ),
     AnswerType.DATE: re.compile(
@@ -114,6 +115,12 @@ def expected_answer_type(question: str) -> AnswerType | None:
         if cue.search(question):
             return answer_type
     return None
+
+
+def fact_span(answer_type: AnswerType, text: str) -> tuple[int, int] | None:
+    """Where `text` first states a fact of the asked-for kind."""
+    match = _SENTENCE_FACTS[answer_type].search(text)
+    return match.span() if match else None
 
 
 def gives_answer_type(answer_type: AnswerType | None, sentence: str) -> bool:

@@ -6,12 +6,12 @@ catalog entry, assembled from its fields) and carries that passage's [n].
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from assistant.answer_types import AnswerType, expected_answer_type, gives_answer_type
+from assistant.answer_types import AnswerType, expected_answer_type, fact_span, gives_answer_type
+from assistant.catalog_search import catalog_field, name_tokens, title_coverage
 from assistant.models import Citation, Passage, SourceKind
 from assistant.retrieval import QueryTerms
 from assistant.tokens import is_korean, search_tokens
@@ -79,6 +79,16 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _excerpt(description: str, answer_type: AnswerType | None, limit: int = 200) -> str:
+    """The description's start, or the stretch around the asked-for kind of fact when it lies further
+    on ("… 보건환경연구원 주관 연1회 시행")."""
+    span = fact_span(answer_type, description) if answer_type else None
+    if span is None or span[1] <= limit - 1:
+        return _shorten(description, limit)
+    start = max(0, span[0] - limit // 2)
+    return "…" + _shorten(description[start:], limit)
+
+
 def _sentences(text: str, heading: str = "", title: str = "") -> list[str]:
     """Candidate sentences of a passage.
 
@@ -114,17 +124,6 @@ def _sentences(text: str, heading: str = "", title: str = "") -> list[str]:
             ):
                 candidates.append(piece)
     return candidates
-
-
-@functools.lru_cache(maxsize=4096)
-def _name_tokens(name: str) -> frozenset[str]:
-    """Tokens of a dataset's title and keywords; the same entries come back question after question."""
-    return frozenset(search_tokens(name))
-
-
-def _field(text: str, label: str) -> str | None:
-    match = re.search(rf"^{re.escape(label)}\s*:\s*(.+)$", text, flags=re.MULTILINE)
-    return match.group(1).strip() if match else None
 
 
 class ExtractiveComposer:
@@ -212,11 +211,11 @@ class ExtractiveComposer:
         if chunk.kind == SourceKind.CATALOG:
             # A dataset answers when its title and keywords name what is asked for; a description
             # that mentions it in passing ("… 좌표 등") does not make it the dataset.
-            named = chunk.title + " " + (_field(chunk.text, "키워드 keywords") or "")
-            coverage = terms.coverage(_name_tokens(named))
+            coverage = title_coverage(passage, terms)
             if coverage < self.min_catalog_title_coverage:
                 return None
-            return coverage + passage.relevance / 2, coverage, self._catalog_sentence(passage, korean)
+            sentence = self._catalog_sentence(passage, korean, answer_type)
+            return coverage + passage.relevance / 2, coverage, sentence
         heading = chunk.locator.removeprefix("§ ").rpartition(" > ")[2]
         candidates = _sentences(chunk.text, heading, chunk.title)
         if not candidates:
@@ -226,7 +225,7 @@ class ExtractiveComposer:
         # which the sentence itself often leaves to its heading.
         context: frozenset[str] = frozenset()
         if chunk.kind == SourceKind.DOCUMENT:
-            context = _name_tokens(heading) | _name_tokens(chunk.title)
+            context = name_tokens(heading) | name_tokens(chunk.title)
         # Best coverage first; a sentence that carries the asked-for kind of fact (a period, a head
         # count, an office …) wins over one that only repeats the question's words; among equals the
         # shorter sentence, which says less beside the point.
@@ -256,15 +255,16 @@ class ExtractiveComposer:
         return score, coverage, best
 
     @staticmethod
-    def _catalog_sentence(passage: Passage, korean: bool) -> str:
+    def _catalog_sentence(passage: Passage, korean: bool, answer_type: AnswerType | None = None) -> str:
         """Title and publisher first, then what an official needs to use it: format or API, when it
-        was last updated, what it holds, and the link."""
+        was last updated, what it holds (the part that says what was asked, "분기별 갱신", when the
+        question asks how often), and the link."""
         chunk = passage.chunk
-        publisher = _field(chunk.text, "제공기관 publisher")
-        description = _field(chunk.text, "설명 description")
+        publisher = catalog_field(chunk.text, "제공기관 publisher")
+        description = catalog_field(chunk.text, "설명 description")
         formats = re.search(r"형식 format:\s*([^|\n]+)", chunk.text)
         kind = re.search(r"유형 type:\s*([^|\n]+)", chunk.text)
-        modified = _field(chunk.text, "수정일 modified")
+        modified = catalog_field(chunk.text, "수정일 modified")
         facts = [
             (("형식 " if korean else "format: ") + formats.group(1).strip()) if formats else "",
             (("유형 " if korean else "type: ") + kind.group(1).strip()) if kind else "",
@@ -274,11 +274,11 @@ class ExtractiveComposer:
         if korean:
             sentence = f"데이터셋 “{chunk.title}”" + (f"({publisher})" if publisher else "")
             sentence += f" [{details}]" if details else ""
-            sentence += f": {_shorten(description, 200)}" if description else "을(를) 참고하세요."
+            sentence += f": {_excerpt(description, answer_type)}" if description else "을(를) 참고하세요."
         else:
             sentence = f"The dataset “{chunk.title}”" + (f" published by {publisher}" if publisher else "")
             sentence += f" ({details})" if details else ""
-            sentence += f" covers this: {_shorten(description, 200)}" if description else "."
+            sentence += f" covers this: {_excerpt(description, answer_type)}" if description else "."
         if chunk.url:
             sentence += f" ({chunk.url})"
         return sentence

@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from assistant.audit import AuditLog
+from assistant.catalog_search import datasets_covering, rank_catalog
 from assistant.citations import verify_citations
 from assistant.compose import AnswerComposer, Composition, StatisticsPart
 from assistant.conversations import ConversationStore
 from assistant.errors import CityQAError, ErrorCode
+from assistant.intent import asks_for_dataset
 from assistant.models import Answer, Confidence, Passage, SourceKind, SqlResult, Suggestion, Turn, User
 from assistant.retrieval import HybridRetriever, QueryTerms
 from assistant.tokens import is_korean, search_tokens
@@ -71,6 +73,11 @@ class AnswerPolicy:
     max_suggestions: int = 3
     # Passages more than this below the best passage's relevance are left out of the answer.
     relevance_margin: float = 0.15
+    # A dataset question is answered from a catalog entry that covers at least this share of the
+    # question's topic; an entry covering less is suggested only from `catalog_suggestion_coverage`.
+    catalog_min_coverage: float = 0.5
+    catalog_min_title_coverage: float = 0.25
+    catalog_suggestion_coverage: float = 0.34
 
 
 class Assistant:
@@ -108,8 +115,22 @@ class Assistant:
         candidates = self.retriever.retrieve_passages_for_user(
             search_question, user, self.policy.top_k * 2, terms
         )
-        timings["retrieve"] = _elapsed_ms(mark)
         relevant = _answerable_passages(candidates, self.policy, question)
+        catalog: list[Passage] = []  # a dataset question's catalog entries, best first
+        datasets: list[Passage] = []  # those good enough to answer it
+        dataset_question = asks_for_dataset(question)
+        if dataset_question and not (outcome is not None and outcome.part):
+            catalog = self._catalog_entries(search_question, user, terms)
+            datasets = datasets_covering(
+                catalog, terms, self.policy.catalog_min_coverage, self.policy.catalog_min_title_coverage
+            )[: self.policy.top_k]
+            if datasets:
+                candidates = datasets + [p for p in candidates if p.chunk.kind != SourceKind.CATALOG]
+            else:
+                # No dataset matches: say so rather than list unrelated ones. A document may still
+                # answer when it speaks to the subject, not merely to "which department publishes".
+                relevant = self._documents_on_topic(relevant, terms)
+        timings["retrieve"] = _elapsed_ms(mark)
 
         answer = Answer(
             answer_id="a_" + uuid.uuid4().hex[:16],
@@ -127,6 +148,11 @@ class Assistant:
             answer.sql = outcome.sql
             if outcome.ignored:
                 answer.notes.append("not used from the question: " + ", ".join(outcome.ignored))
+        elif datasets:
+            # A dataset question (even one the tables tried and could not map: "사회지표 통계는
+            # 조사주기가 어떻게 되나요?") is answered by the catalog entries that name its subject.
+            relevant = datasets
+            composition = self.composer.compose(question, datasets, terms.topic_terms(), None)
         elif outcome is not None and outcome.is_statistical:
             # The tables cannot answer it as asked; a document sentence that answers the question
             # well may (a rule, a figure in a text).
@@ -146,6 +172,10 @@ class Assistant:
                 answer.confidence = _confidence(
                     relevant, outcome, verified.removed, verified.uncited_sentences, composition
                 )
+                lead = composition.provided.get(1)
+                if lead is not None and lead.kind == SourceKind.CATALOG and not dataset_question:
+                    # "해운대구 1인 가구 수": a dataset about it is a lead to follow, not the answer
+                    answer.confidence = "low"
                 if outcome is not None and outcome.is_statistical and composition is document_answer:
                     # The question read like one for the tables, so a document's figure may not be
                     # the one meant.
@@ -156,6 +186,14 @@ class Assistant:
                 if verified.uncited_sentences:
                     answer.notes.append(f"{verified.uncited_sentences} sentence(s) without a citation")
         if not answer.citations:
+            if catalog:
+                # only datasets that share some of the subject, in their title too, are worth suggesting
+                candidates = datasets_covering(
+                    catalog,
+                    terms,
+                    self.policy.catalog_suggestion_coverage,
+                    self.policy.catalog_min_title_coverage,
+                )
             self._not_found(answer, question, candidates, outcome)
 
         timings["total"] = _elapsed_ms(started)
@@ -180,6 +218,26 @@ class Assistant:
             raise
         self.audit_log.record_sql(user, sql, f"ok: {result.row_count} row(s)", _elapsed_ms(started))
         return result
+
+    def _catalog_entries(self, question: str, user: User, terms: QueryTerms) -> list[Passage]:
+        """Catalog entries for a dataset question, best first. The search looks further down the
+        fused list than for other questions, for what the question is about without its asking
+        words: the entry that names the subject in its title may rank below entries sharing them."""
+        wide = self.retriever.retrieve_passages_for_user(
+            question, user, self.retriever.candidate_k, terms, topic_only=True
+        )
+        return rank_catalog(wide, terms, self.retriever.keyword_index)
+
+    def _documents_on_topic(self, passages: list[Passage], terms: QueryTerms) -> list[Passage]:
+        """The documents among `passages` that cover the question's subject well."""
+        topic = terms.topic_terms()
+        index = self.retriever.keyword_index
+        return [
+            passage
+            for passage in passages
+            if passage.chunk.kind != SourceKind.CATALOG
+            and topic.coverage(index.tokens_of(passage.chunk)) >= self.policy.relevance_threshold
+        ]
 
     def _documents_beside_statistics(
         self, outcome: StatisticsOutcome, user: User, terms: QueryTerms

@@ -18,7 +18,7 @@ _ENGLISH_STOPWORDS = frozenset(
         "a an the of to in on for and or is are was were be been by with what which who whom how "
         "many much does do did has have had at as from this that these those it its there their "
         "our we you i about into per than then any all can could should would will may might must "
-        "not no yes"
+        "not no yes along across around inside outside near via onto upon over under beside behind"
     ).split()
 )
 _KOREAN_STOPWORDS = frozenset(
@@ -35,15 +35,26 @@ def _kiwi() -> Any:
     return Kiwi()
 
 
+@functools.lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@functools.lru_cache(maxsize=65536)
+def english_stem(word: str) -> str:
+    """The Snowball (Porter 2) stem of a lower-case English word: "measured" meets "measure",
+    "companies" meets "company" (kiwipiepy has no English stemmer)."""
+    return str(_stemmer().stemWord(word))
+
+
 def _normalise(form: str, tag: str) -> str | None:
     word = form.lower()
     if tag == "SL":
         if word in _ENGLISH_STOPWORDS or len(word) < 2:
             return None
-        # Cheap plural folding so "visitors" meets "visitor"; kiwipiepy has no English stemmer.
-        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]
-        return word
+        return english_stem(word)
     if tag in ("VV", "VA") and form in _KOREAN_STOPWORDS:
         return None
     if form in _KOREAN_STOPWORDS:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -142,6 +143,12 @@ class BM25KeywordIndex:
             if chunk.source_id == source_id:
                 tokens.update(self._tokens[chunk_id])
         return tokens
+
+    def vocabulary(self) -> Mapping[str, int]:
+        """Every indexed token (a spelling dictionary for the corpus's own words); the same object
+        until the index changes."""
+        self._ensure_model()
+        return self._model.vocab_dict if self._model is not None else {}
 
     def document_frequency(self, token: str) -> int:
         """How many chunks contain the token."""

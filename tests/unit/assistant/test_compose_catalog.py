@@ -59,3 +59,22 @@ def test_a_sentence_with_the_asked_kind_of_fact_does_not_hide_one_that_covers_th
         question, [Passage(chunk=chunk, score=1.0, relevance=0.9)], terms, None
     )
     assert "two consecutive update cycles" in composition.text
+
+
+def test_asked_how_often_the_catalog_sentence_quotes_the_part_of_the_description_that_says_it() -> None:
+    from assistant.answer_types import AnswerType
+
+    description = (
+        "부산도시철도 전 호선 열차 내 소음을 측정한 결과로 측정 위치, 측정 일자, 호선, 구간, 측정값(dB)과 "
+        "기준 초과 여부를 제공하며 노선별 비교와 연도별 추이 분석에 활용할 수 있도록 구성한 자료입니다. "
+        "객실 내 소음은 운행 속도, 선로 상태, 차량 형식에 따라 달라지므로 구간별 측정값을 함께 제공하고, "
+        "기준을 넘은 구간에는 개선 조치 계획을 덧붙였습니다. "
+        "측정은 부산광역시 보건환경연구원 주관으로 연1회 시행합니다."
+    )
+    passage = _passage()
+    text = CATALOG_TEXT.replace("도시철도 역사 내 공공 와이파이 설치 위치와 개수", description)
+    passage = passage.model_copy(update={"chunk": passage.chunk.model_copy(update={"text": text})})
+    plain = ExtractiveComposer._catalog_sentence(passage, korean=True)
+    asked = ExtractiveComposer._catalog_sentence(passage, korean=True, answer_type=AnswerType.CYCLE)
+    assert "연1회" not in plain  # the description's start is cut before it
+    assert "연1회" in asked

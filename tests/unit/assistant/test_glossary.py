@@ -8,6 +8,7 @@ import pytest
 
 from assistant.errors import CityQAError, ErrorCode
 from assistant.glossary import Glossary
+from assistant.tokens import search_tokens
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +47,7 @@ def test_text_without_glossary_terms_is_unchanged(glossary: Glossary) -> None:
 
 
 def test_synonym_groups_bridge_languages(glossary: Glossary) -> None:
-    groups = glossary.synonym_groups(["haeundae", "quokka"])
+    groups = glossary.synonym_groups(search_tokens("haeundae quokka"))
     assert "해운대" in groups[0]
     assert groups[1] == {"quokka"}
 
@@ -83,11 +84,12 @@ def test_invalid_glossary_file_is_invalid_config(tmp_path: Path, content: str) -
 
 def test_a_form_of_several_words_lends_its_synonyms_to_each_word(glossary: Glossary) -> None:
     """ "term of office" is one concept with 임기: both words of the question reach the Korean article."""
-    tokens = ["long", "term", "office", "member"]
+    tokens = search_tokens("long term office member")  # as a question's tokens: stemmed ("offic")
     groups = dict(zip(tokens, glossary.synonym_groups(tokens), strict=True))
-    assert "임기" in groups["term"] and "임기" in groups["office"]
-    assert "위원" in groups["member"]
-    assert groups["long"] == {"long"}
+    long, term, office, member = tokens
+    assert "임기" in groups[term] and "임기" in groups[office]
+    assert "위원" in groups[member]
+    assert groups[long] == {long}
 
 
 def test_statute_vocabulary_is_built_in(glossary: Glossary) -> None:
@@ -101,3 +103,10 @@ def test_statute_vocabulary_expands_questions_but_is_not_written_into_the_index(
     assert "term of office" in question_side
     assert "term of office" not in index_side
     assert "Haeundae-gu" in Glossary.load(for_index=True).expansion("해운대구 인구")
+
+
+def test_english_search_tokens_are_stemmed_so_inflections_meet() -> None:
+    from assistant.tokens import search_tokens
+
+    assert search_tokens("measured companies") == search_tokens("measure company")
+    assert search_tokens("updates") == search_tokens("updated")
