@@ -78,6 +78,9 @@ class AnswerPolicy:
     catalog_min_coverage: float = 0.5
     catalog_min_title_coverage: float = 0.25
     catalog_suggestion_coverage: float = 0.34
+    # With no passage answering well, the top-ranked document covering at least this share of the
+    # question gives its closest sentence (confidence low) rather than "not found".
+    best_effort_relevance: float = 0.25
 
 
 class Assistant:
@@ -165,26 +168,21 @@ class Assistant:
         timings["compose"] = _elapsed_ms(mark)
 
         if composition is not None:
-            verified = verify_citations(composition.text, composition.provided)
-            if verified.has_valid_citation:
-                answer.answer = verified.text
-                answer.citations = verified.citations
-                answer.confidence = _confidence(
-                    relevant, outcome, verified.removed, verified.uncited_sentences, composition
-                )
-                lead = composition.provided.get(1)
-                if lead is not None and lead.kind == SourceKind.CATALOG and not dataset_question:
-                    # "해운대구 1인 가구 수": a dataset about it is a lead to follow, not the answer
+            self._state(answer, composition, relevant, outcome, composition is document_answer)
+            lead = composition.provided.get(1)
+            if lead is not None and lead.kind == SourceKind.CATALOG and not dataset_question:
+                # "해운대구 1인 가구 수": a dataset about it is a lead to follow, not the answer
+                answer.confidence = "low" if answer.citations else answer.confidence
+        if not answer.citations and not dataset_question and not (outcome and outcome.is_statistical):
+            # Nothing answers well; the closest sentence of the best document, if it carries the
+            # kind of fact asked for, beats "not found" (stated with confidence low, and said so).
+            closest = self._closest_document(candidates)
+            if closest is not None:
+                guess = self.composer.compose(question, [closest], terms, None, best_effort=True)
+                self._state(answer, guess, [closest], outcome, False)
+                if answer.citations:
                     answer.confidence = "low"
-                if outcome is not None and outcome.is_statistical and composition is document_answer:
-                    # The question read like one for the tables, so a document's figure may not be
-                    # the one meant.
-                    answer.confidence = "low"
-                    answer.notes.append("answered from the documents: the tables could not compute this")
-                if verified.removed:
-                    answer.notes.append(f"removed citations to passages never provided: {verified.removed}")
-                if verified.uncited_sentences:
-                    answer.notes.append(f"{verified.uncited_sentences} sentence(s) without a citation")
+                    answer.notes.append("closest passage: no passage covers the question well")
         if not answer.citations:
             if catalog:
                 # only datasets that share some of the subject, in their title too, are worth suggesting
@@ -218,6 +216,40 @@ class Assistant:
             raise
         self.audit_log.record_sql(user, sql, f"ok: {result.row_count} row(s)", _elapsed_ms(started))
         return result
+
+    @staticmethod
+    def _state(
+        answer: Answer,
+        composition: Composition,
+        relevant: list[Passage],
+        outcome: StatisticsOutcome | None,
+        from_documents_for_statistics: bool,
+    ) -> None:
+        """Put a composition into the answer once its citations are verified (not at all without a
+        valid one), with its confidence and notes."""
+        verified = verify_citations(composition.text, composition.provided)
+        if not verified.has_valid_citation:
+            return
+        answer.answer = verified.text
+        answer.citations = verified.citations
+        answer.confidence = _confidence(
+            relevant, outcome, verified.removed, verified.uncited_sentences, composition
+        )
+        if from_documents_for_statistics:
+            # The question read like one for the tables, so a document's figure may not be the one meant.
+            answer.confidence = "low"
+            answer.notes.append("answered from the documents: the tables could not compute this")
+        if verified.removed:
+            answer.notes.append(f"removed citations to passages never provided: {verified.removed}")
+        if verified.uncited_sentences:
+            answer.notes.append(f"{verified.uncited_sentences} sentence(s) without a citation")
+
+    def _closest_document(self, candidates: list[Passage]) -> Passage | None:
+        """The best-ranked candidate when it is a document sharing enough of the question."""
+        top = candidates[0] if candidates else None
+        if top is None or top.chunk.kind != SourceKind.DOCUMENT:
+            return None
+        return top if top.relevance >= self.policy.best_effort_relevance else None
 
     def _catalog_entries(self, question: str, user: User, terms: QueryTerms) -> list[Passage]:
         """Catalog entries for a dataset question, best first. The search looks further down the

@@ -197,7 +197,11 @@ class QuestionParser:
         choice = (
             self._choose_measure(mentions, period, previous)
             or self._measure_by_unit(text)
-            or self._measure_by_words(mentions.rest, extra_spans)
+            or (
+                self._measure_by_words(mentions.rest, extra_spans)
+                if mentions.places or mentioned_years
+                else None
+            )
         )
         is_followup = previous is not None and (choice is None or has_cue("followup", text))
         if choice is None and is_followup and previous is not None:
@@ -401,11 +405,13 @@ class QuestionParser:
     def _measure_by_words(
         self, rest: str, spans: list[tuple[int, int]]
     ) -> tuple[str, str, str | None] | None:
-        """ "Busan's divorce count": no measure phrase is written out, but an English word of the
-        question belongs to one measure's names alone ("divorce" → divorces). Taken only when one
-        measure has the most such words; the words are then used (added to `spans`)."""
+        """ "Busan's divorce count in 2019": no measure phrase is written out, but an English word of
+        the question belongs to one measure's names alone ("divorce" → divorces). Asked only of a
+        question naming a place or a year; short words ("fine", "area") are too often about
+        something else. Taken when one measure has the most such words, which are then used (added
+        to `spans`)."""
         found: dict[tuple[str, str], list[re.Match[str]]] = {}
-        for match in re.finditer(r"[a-z]{4,}", rest):
+        for match in re.finditer(r"[a-z]{5,}", rest):
             if is_filler(match.group(0)):
                 continue
             owners = self.layer.measure_words.get(fold_plural(match.group(0)), ())

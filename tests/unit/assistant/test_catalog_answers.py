@@ -25,21 +25,34 @@ NOISE_DESCRIPTION = (
     "노선별 비교와 연도별 추이 분석에 활용할 수 있도록 구성되어 있고 기준을 넘은 구간에는 개선 조치 "
     "계획을 덧붙였습니다. 측정은 부산광역시 보건환경연구원 주관으로 연1회 시행합니다."
 )
-# key, type, title, description, agency, modified, department, format, keywords
-ENTRIES = [
-    ("900001", "FILE", "부산광역시 해운대구_재정정보공개시스템_부서정보",
-     "해운대구 재정정보공개시스템의 부서 코드와 부서명 데이터입니다.", "부산광역시 해운대구", "2022-01-01",
-     "재정과", "CSV", "부서;재정"),
-    ("900002", "FILE", "부산광역시 해운대구_키즈카페 현황", "해운대구 관내 키즈카페의 상호명과 소재지 데이터입니다.",
-     "부산광역시 해운대구", "2022-03-02", "관광문화과", "CSV", "키즈카페;놀이시설"),
-    ("900003", "API", "부산교통공사_소음측정 정보", NOISE_DESCRIPTION, "부산교통공사", "2021-01-19", "", "", ""),
-    ("900004", "FILE", "부산광역시_정보공개 청구 처리 현황", "정보공개 청구 접수와 처리 결과 데이터입니다.",
-     "부산광역시", "2022-01-01", "총무과", "CSV", "정보공개"),
-]  # fmt: skip
+
+def _row(key: str, kind: str, title: str, description: str, agency: str, modified: str, *rest: str) -> str:
+    """A row of the data.go.kr list export; `rest` is department, format, keywords."""
+    fixed = ["10", "분류", "1", agency, "N", "N", "2020-01-01", modified]
+    return ",".join([key, kind, title, description, *fixed, *rest])
+
+
 ROWS = [
-    ",".join([key, kind, title, description, "10", "분류", "1", agency, "N", "N", "2020-01-01", modified, *rest])
-    for key, kind, title, description, agency, modified, *rest in ENTRIES
-]
+    _row(
+        "900001", "FILE", "부산광역시 해운대구_재정정보공개시스템_부서정보",
+        "해운대구 재정정보공개시스템의 부서 코드와 부서명 데이터입니다.",
+        "부산광역시 해운대구", "2022-01-01", "재정과", "CSV", "부서;재정",
+    ),
+    _row(
+        "900002", "FILE", "부산광역시 해운대구_키즈카페 현황",
+        "해운대구 관내 키즈카페의 상호명과 소재지 데이터입니다.",
+        "부산광역시 해운대구", "2022-03-02", "관광문화과", "CSV", "키즈카페;놀이시설",
+    ),
+    _row(
+        "900003", "API", "부산교통공사_소음측정 정보", NOISE_DESCRIPTION,
+        "부산교통공사", "2021-01-19", "", "", "",
+    ),
+    _row(
+        "900004", "FILE", "부산광역시_정보공개 청구 처리 현황",
+        "정보공개 청구 접수와 처리 결과 데이터입니다.",
+        "부산광역시", "2022-01-01", "총무과", "CSV", "정보공개",
+    ),
+]  # fmt: skip
 
 
 @pytest.fixture
