@@ -88,10 +88,6 @@ def describe_slots(slots: QuerySlots, layer: SemanticLayer) -> str:
     return ", ".join(parts)
 
 
-# A parse that leaves this many of the question's words unused answers another question.
-MAX_IGNORED_WORDS = 3
-
-
 class SemanticParserGenerator:
     """The offline default generator: rules over the semantic layer, no LLM."""
 
@@ -116,10 +112,6 @@ class SemanticParserGenerator:
         if audit.critical:
             # The SQL would compute something else than what was asked: say what, and compute nothing.
             return SqlDraft(sql=None, is_statistical=True, unmapped=[f"'{part}'" for part in audit.critical])
-        if len(audit.minor) >= MAX_IGNORED_WORDS:
-            # "What's the fine for walking into a restricted-access area of a port?" is no question
-            # about land area, however the one word matched: most of it would go unused.
-            return SqlDraft(sql=None, is_statistical=True, unmapped=[f"'{word}'" for word in audit.minor])
         sql = SqlBuilder(layer).build(slots)
         info = layer.table(slots.table)
         measure = info.measures[slots.measure]

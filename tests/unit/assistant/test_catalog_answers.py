@@ -118,6 +118,11 @@ def test_dataset_questions_are_recognised(question: str) -> None:
     [
         "통계청장은 몇 년마다 통계발전기본계획을 세우나요?",
         "How many days does an agency have to decide on a public data request?",
+        "데이터기반행정 활성화 기본계획은 몇 년마다 세우나요?",
+        "공공데이터 담당자 교육은 1년에 몇 번 해야 하나요?",
+        "How many days after creating a dataset must it be registered?",
+        "Who approves the open data policy?",
+        "다른 기관이 데이터 제공을 요청하면 며칠 안에 답해야 하나요?",
         "해운대구 인구는 몇 명인가요?",
         "What is the term of office of a commissioner?",
     ],
