@@ -61,13 +61,15 @@ eval: ingest
 BLIND_HOME ?= .cityqa-blind
 SHARED_DOCS := ../shared/data/documents
 BLIND_SETS := evaluation/blind/statistics_paraphrases.yaml evaluation/blind/catalog.yaml \
-	evaluation/heldout/statistics_heldout.yaml evaluation/heldout/catalog_fresh.yaml
+	evaluation/heldout/statistics_heldout.yaml evaluation/heldout/catalog_fresh.yaml \
+	evaluation/heldout/statistics_round3.yaml evaluation/heldout/catalog_round3.yaml
 eval-blind: install
 	-CITYQA_HOME=$(BLIND_HOME) $(BIN)/cityqa ingest $(DEMO_PATHS) \
 		$(if $(wildcard $(SHARED_DOCS)),$(SHARED_DOCS)/kr_laws $(SHARED_DOCS)/us_open_data_policies)
 	CITYQA_HOME=$(BLIND_HOME) $(BIN)/cityqa eval $(BLIND_SETS) \
 		$(if $(wildcard $(SHARED_DOCS)),evaluation/blind/real_documents.yaml \
-		evaluation/heldout/documents_catalog_heldout.yaml evaluation/heldout/documents_fresh.yaml) \
+		evaluation/heldout/documents_catalog_heldout.yaml evaluation/heldout/documents_fresh.yaml \
+		evaluation/heldout/documents_round3.yaml) \
 		--report reports/eval-blind
 
 bench: install

@@ -34,6 +34,13 @@ def name_tokens(name: str) -> frozenset[str]:
     return frozenset(search_tokens(name))
 
 
+def names_department(passage: Passage) -> bool:
+    """Whether the entry names the publishing department ("부산교통공사 (기획예산처)"), not only the
+    agency: many data.go.kr rows leave the department empty."""
+    publisher = catalog_field(passage.chunk.text, "제공기관 publisher") or ""
+    return publisher.endswith(")")
+
+
 def title_coverage(passage: Passage, terms: QueryTerms) -> float:
     """Share of the terms the entry's title and keywords name. A Korean word also counts when it
     is written inside a longer title word: kiwi splits "…_제세동기" as 제세동 + 기 there, but reads

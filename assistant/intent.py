@@ -72,3 +72,11 @@ def asks_for_dataset(question: str) -> bool:
 
 # A question for a number of days, a count, an amount or a date asks about a rule or a statistic.
 _FACTS = (AnswerType.PERIOD, AnswerType.COUNT, AnswerType.AMOUNT, AnswerType.DATE)
+
+
+_DEPARTMENT = re.compile(r"부서|소관|담당|어느\s*과|\b(?:department|division|team|office|unit)\b", _FLAGS)
+
+
+def asks_which_department(question: str) -> bool:
+    """ "어느 부서 소관인가요?", "which department …": the answer must name a department."""
+    return bool(_DEPARTMENT.search(question))

@@ -139,3 +139,10 @@ def test_a_dataset_found_for_a_question_that_asked_for_no_dataset_is_stated_with
     assert not asks_for_dataset("해운대구 키즈카페는 몇 곳이에요?")
     assert _cited(answer)[:1] == ["catalog:datagokr:900002"]
     assert answer.confidence == "low"
+
+
+def test_asked_for_a_department_an_entry_naming_only_the_agency_is_not_vouched_for(catalog_stack) -> None:
+    answer = catalog_stack.assistant.answer("도시철도 소음측정 자료는 어느 부서가 관리하나요?", User())
+    assert _cited(answer)[0] == "catalog:datagokr:900003"
+    assert "the catalog entry names the agency but no department" in answer.notes
+    assert answer.confidence == "low"
