@@ -559,6 +559,9 @@ class QuestionParser:
             for year in mentioned_years:
                 if not low <= year <= high:
                     unmapped.append(f"year {year} (the data covers {low}-{high})")
+        if period.month is not None and "month" not in info.column_names():
+            # "births in March 2021" from a yearly table would be the whole year's births
+            unmapped.append(f"month {period.month} (the table {info.name} has yearly figures only)")
         return unmapped
 
     # -- operation -------------------------------------------------------------------------------
@@ -832,7 +835,9 @@ def _threshold_not_in_a_phrase(threshold: FoundThreshold | None, mentions: Menti
     return threshold
 
 
-_COUNTED_YEARS = re.compile(r"how many years|몇\s*(?:개\s*)?(?:년|해)")
+_COUNTED_YEARS = re.compile(
+    r"how many years|몇\s*(?:개\s*)?(?:년|해)|(?:해|연도|년도)(?:가|는|이)?\s*몇\s*(?:번|회|개|차례)"
+)
 _COUNTED_PLACES = re.compile(
     r"how many (?:districts|gu|boroughs|ports|provinces|regions)|몇\s*(?:개|곳|군데)(?!\s*(?:월|년))"
     r"|(?:구|곳|시도|항만)(?:는|은|이|가)?\s*몇"

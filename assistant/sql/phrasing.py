@@ -194,16 +194,20 @@ def describe_slots_result(slots: QuerySlots, result: SqlResult, layer: SemanticL
             )
         start, end, change, pct = rows[0][-4:]
         years = slots.resolved_years
+        # a fall is stated as one ("줄었습니다 12,199명"), not as a change of -12,199
+        fell = isinstance(change, (int, float)) and change < 0
+        size = _with_unit(abs(change) if fell else change, unit, lang)
+        share = format_number(abs(pct) if fell and isinstance(pct, (int, float)) else pct)
         if ko:
+            moved = "줄었습니다" if fell else ("늘었습니다" if change else "변하지 않았습니다")
             return (
                 f"{scope}의 {josa(label, '은', '는')} {years[0]}년 {_with_unit(start, unit, lang)}에서 "
-                f"{years[-1]}년 {_with_unit(end, unit, lang)}로 {format_number(change)} "
-                f"({format_number(pct)}%) 변했습니다."
+                f"{years[-1]}년 {josa(_with_unit(end, unit, lang), '으로', '로')} {size} ({share}%) {moved}."
             )
+        moved = "a decrease of" if fell else ("an increase of" if change else "a change of")
         return (
             f"The {label} of {scope} went from {_with_unit(start, unit, lang)} in {years[0]} to "
-            f"{_with_unit(end, unit, lang)} in {years[-1]}, a change of {format_number(change)} "
-            f"({format_number(pct)}%)."
+            f"{_with_unit(end, unit, lang)} in {years[-1]}, {moved} {size} ({share}%)."
         )
     if op == "share" and not slots.group_by:
         part, total, pct = rows[0][-3:]

@@ -250,6 +250,8 @@ _ABBREVIATIONS = [
     (re.compile(r"\byrs?\b\.?"), "years"),
     (re.compile(r"#\s*of\b"), "number of"),
     (re.compile(r"(?<=\d)\s*mn\b|\bmn\b(?=\s*teu)"), " million"),
+    # "1km²당", "per 1 km²": per one square kilometre is per km²
+    (re.compile(r"(?<![\d.,])1\s*(?=(?:km²|km2|㎢)\s*당)|(?<=per )1\s*(?=km²|km2|㎢|square)"), ""),
 ]
 
 
@@ -517,6 +519,7 @@ CUES: dict[str, re.Pattern[str]] = {
         rf"(?<![가-힣])({_PLACE_NOUNS})\s*(의\s*)?(개수|수)(?![가-힣])",
         r"\bnumber of (districts|ports|provinces)\b",
         r"\bcount the (districts|ports|provinces)\b",
+        r"(?:해|연도|년도)(?:가|는|이)?\s*몇\s*(?:번|회|개|차례)",  # "마이너스였던 해가 몇 번이에요?"
     ),
     # Count words that name no place ("몇 곳이야?", "몇 개예요?", "개수는?"): with a condition
     # ("30% 넘는 …") they ask how many rows meet it; without one they may count anything

@@ -103,3 +103,40 @@ def test_a_bare_number_range_is_no_age_group_without_a_people_word() -> None:
     assert [(g.low, g.high) for g in find_age_groups("children (0-14) per 1,000 residents")] == [(0, 14)]
     assert find_age_groups("between 2011-2019") == []
     assert find_age_groups("ranked 3-5 by throughput") == []
+
+
+def test_a_month_asked_of_a_yearly_table_is_not_answered_with_the_year() -> None:
+    result = QuestionParser(demo_layer()).parse("How many babies were born in Busan in March 2021?")
+    assert result.slots is None
+    assert any("month 3" in part for part in result.unmapped)
+
+
+@pytest.mark.parametrize(
+    ("question", "operation"),
+    [
+        ("25년 5월 인구 기준 연제구 1km²당 몇 명 살아요?", "value"),
+        ("부산 자연증가가 마이너스였던 해가 몇 번이에요?", "count_groups"),
+    ],
+)
+def test_per_one_square_kilometre_and_counted_years(question: str, operation: str) -> None:
+    result = QuestionParser(demo_layer()).parse(question)
+    assert result.slots is not None, result.unmapped
+    assert result.slots.operation == operation
+    if "km²" in question:
+        assert result.slots.measure == "population_density"
+
+
+def test_a_fall_is_stated_as_a_decrease_with_positive_figures() -> None:
+    from assistant.sql.generator import SemanticParserGenerator, describe_result
+    from sqltest_support import run_sql
+
+    layer = demo_layer()
+    for question, expected in (
+        ("By how much did Busan's births fall from 2015 to 2021?", "a decrease of 12,199"),
+        ("부산 출생아 수 2015년 대비 2021년에 몇 % 줄었어요?", "12,199명 (45.783%) 줄었습니다"),
+    ):
+        draft = SemanticParserGenerator().generate(question, layer, [])
+        assert draft.sql is not None, draft.unmapped
+        text = describe_result(draft, run_sql(draft.sql), layer, "ko" if "부산" in question else "en")
+        assert expected in text, text
+        assert "-12,199" not in text
