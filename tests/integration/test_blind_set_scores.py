@@ -31,19 +31,27 @@ pytestmark = pytest.mark.integration
 SETS = {
     "blind statistics": (
         REPO_ROOT / "evaluation" / "blind" / "statistics_paraphrases.yaml",
-        ["answer_accuracy>=0.84", "confident_wrong_rate<=0.01", "permission_leaks<=0"],
+        ["answer_accuracy>=0.87", "confident_wrong_rate<=0.01", "permission_leaks<=0"],
     ),
     "held-out statistics": (
         REPO_ROOT / "evaluation" / "heldout" / "statistics_heldout.yaml",
-        ["answer_accuracy>=0.68", "confident_wrong_rate<=0.03", "permission_leaks<=0"],
+        ["answer_accuracy>=0.83", "confident_wrong_rate<=0.02", "permission_leaks<=0"],
+    ),
+    "round-3 statistics": (
+        REPO_ROOT / "evaluation" / "heldout" / "statistics_round3.yaml",
+        ["answer_accuracy>=0.68", "confident_wrong_rate<=0.01", "permission_leaks<=0"],
     ),
     "blind catalog": (
         REPO_ROOT / "evaluation" / "blind" / "catalog.yaml",
-        ["answer_accuracy>=0.50", "confident_wrong_rate<=0.03", "permission_leaks<=0"],
+        ["answer_accuracy>=0.82", "confident_wrong_rate<=0.01", "permission_leaks<=0"],
     ),
     "fresh held-out catalog": (
         REPO_ROOT / "evaluation" / "heldout" / "catalog_fresh.yaml",
-        ["answer_accuracy>=0.61", "confident_wrong_rate<=0.03", "permission_leaks<=0"],
+        ["answer_accuracy>=0.83", "confident_wrong_rate<=0.01", "permission_leaks<=0"],
+    ),
+    "round-3 catalog": (
+        REPO_ROOT / "evaluation" / "heldout" / "catalog_round3.yaml",
+        ["answer_accuracy>=0.60", "confident_wrong_rate<=0.01", "permission_leaks<=0"],
     ),
 }
 
