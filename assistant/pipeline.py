@@ -160,7 +160,9 @@ class Assistant:
             # 조사주기가 어떻게 되나요?") is answered by the catalog entries that name its subject.
             relevant = datasets
             composition = self.composer.compose(question, datasets, terms.topic_terms(), None)
-            no_department = asks_which_department(question) and not names_department(datasets[0])
+            led = composition.provided.get(1)
+            entry = next((p for p in datasets if led and p.chunk.source_id == led.source_id), datasets[0])
+            no_department = asks_which_department(question) and not names_department(entry)
             if no_department:
                 answer.notes.append("the catalog entry names the agency but no department")
         elif outcome is not None and outcome.is_statistical:
