@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from sqltest_support import demo_layer
+from sqltest_support import demo_layer, run_sql
 
+from assistant.sql.generator import SemanticParserGenerator, describe_result
 from assistant.sql.parser import QuestionParser
 from assistant.sql.phrasing import format_number
 from assistant.sql.question_cues import expand_short_years
@@ -127,9 +128,6 @@ def test_per_one_square_kilometre_and_counted_years(question: str, operation: st
 
 
 def test_a_fall_is_stated_as_a_decrease_with_positive_figures() -> None:
-    from assistant.sql.generator import SemanticParserGenerator, describe_result
-    from sqltest_support import run_sql
-
     layer = demo_layer()
     for question, expected in (
         ("By how much did Busan's births fall from 2015 to 2021?", "a decrease of 12,199"),
