@@ -56,17 +56,8 @@ class StatisticsPart:
 
 class AnswerComposer(Protocol):
     def compose(
-        self,
-        question: str,
-        passages: list[Passage],
-        terms: QueryTerms,
-        statistics: StatisticsPart | None,
-        *,
-        best_effort: bool = False,
-    ) -> Composition:
-        """Answer from `passages` with [n] markers. `best_effort`: the pipeline found no passage that
-        answers well and asks for the closest sentence anyway (it states it with confidence low)."""
-        ...
+        self, question: str, passages: list[Passage], terms: QueryTerms, statistics: StatisticsPart | None
+    ) -> Composition: ...
 
 
 def citation_for(passage: Passage, n: int, snippet: str | None = None) -> Citation:
@@ -155,13 +146,7 @@ class ExtractiveComposer:
         self.min_sentence_coverage = min_sentence_coverage
 
     def compose(
-        self,
-        question: str,
-        passages: list[Passage],
-        terms: QueryTerms,
-        statistics: StatisticsPart | None,
-        *,
-        best_effort: bool = False,
+        self, question: str, passages: list[Passage], terms: QueryTerms, statistics: StatisticsPart | None
     ) -> Composition:
         composition = Composition(text="")
         sentences: list[str] = []
@@ -183,8 +168,7 @@ class ExtractiveComposer:
             found = [
                 (choice, passage)
                 for passage in source_passages
-                if (choice := self._sentence_for(passage, terms, question, answer_type, best_effort))
-                is not None
+                if (choice := self._sentence_for(passage, terms, question, answer_type)) is not None
             ]
             scored_places += [
                 (score, passage.chunk.source_id, passage.chunk.locator, sentence)
@@ -219,16 +203,9 @@ class ExtractiveComposer:
         return composition
 
     def _sentence_for(
-        self,
-        passage: Passage,
-        terms: QueryTerms,
-        question: str,
-        answer_type: AnswerType | None,
-        best_effort: bool = False,
+        self, passage: Passage, terms: QueryTerms, question: str, answer_type: AnswerType | None
     ) -> tuple[float, float, str] | None:
-        """The passage's best sentence with its score and coverage, or None when none answers enough.
-        At best effort any sentence may be chosen, but one that carries the asked-for kind of fact
-        ("몇 일" → a period) when the question asks for one."""
+        """The passage's best sentence with its score and coverage, or None when none answers enough."""
         chunk = passage.chunk
         korean = is_korean(question)
         if chunk.kind == SourceKind.CATALOG:
@@ -256,12 +233,9 @@ class ExtractiveComposer:
         for sentence in candidates:
             tokens = set(search_tokens(sentence))
             in_place = terms.coverage(context | tokens)
-            gives = bool(answer_type) and gives_answer_type(answer_type, sentence)
-            if best_effort and answer_type and not gives:
-                continue
-            if in_place < self.min_sentence_coverage and not best_effort:
+            if in_place < self.min_sentence_coverage:
                 continue  # too little of the question, whatever kind of fact it carries
-            bonus = _ANSWER_TYPE_BONUS if gives else 0.0
+            bonus = _ANSWER_TYPE_BONUS if answer_type and gives_answer_type(answer_type, sentence) else 0.0
             # Chosen by what it covers in its place, the question's own words counting more than
             # glossary bridges; vouched for (confidence) by its own words alone.
             score = in_place + _LITERAL_BONUS * terms.literal_coverage(context | tokens) + bonus

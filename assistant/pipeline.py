@@ -81,9 +81,6 @@ class AnswerPolicy:
     catalog_min_coverage: float = 0.5
     catalog_min_title_coverage: float = 0.25
     catalog_suggestion_coverage: float = 0.34
-    # With no passage answering well, the top-ranked document covering at least this share of the
-    # question gives its closest sentence (confidence low) rather than "not found".
-    best_effort_relevance: float = 0.25
 
 
 class Assistant:
@@ -184,16 +181,6 @@ class Assistant:
                 # "해운대구 1인 가구 수": a dataset about it is a lead to follow, not the answer;
                 # "어느 부서 소관?" answered with an agency alone leaves the question open
                 answer.confidence = "low"
-        if not answer.citations and not dataset_question and not (outcome and outcome.is_statistical):
-            # Nothing answers well; the closest sentence of the best document, if it carries the
-            # kind of fact asked for, beats "not found" (stated with confidence low, and said so).
-            closest = self._closest_document(candidates)
-            if closest is not None:
-                guess = self.composer.compose(question, [closest], terms, None, best_effort=True)
-                self._state(answer, guess, [closest], outcome, False)
-                if answer.citations:
-                    answer.confidence = "low"
-                    answer.notes.append("closest passage: no passage covers the question well")
         if not answer.citations:
             if catalog:
                 # only datasets that share some of the subject, in their title too, are worth suggesting
@@ -254,13 +241,6 @@ class Assistant:
             answer.notes.append(f"removed citations to passages never provided: {verified.removed}")
         if verified.uncited_sentences:
             answer.notes.append(f"{verified.uncited_sentences} sentence(s) without a citation")
-
-    def _closest_document(self, candidates: list[Passage]) -> Passage | None:
-        """The best-ranked candidate when it is a document sharing enough of the question."""
-        top = candidates[0] if candidates else None
-        if top is None or top.chunk.kind != SourceKind.DOCUMENT:
-            return None
-        return top if top.relevance >= self.policy.best_effort_relevance else None
 
     def _catalog_entries(self, question: str, user: User, terms: QueryTerms) -> list[Passage]:
         """Catalog entries for a dataset question, best first. The search looks further down the

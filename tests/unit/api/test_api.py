@@ -434,7 +434,7 @@ def test_blank_questions_are_what_the_schema_pattern_says(
 
 def test_an_unexpected_failure_is_the_same_shape_without_a_traceback(stack) -> None:
     class BrokenComposer:
-        def compose(self, *args: Any, **options: Any) -> Any:
+        def compose(self, *args: Any) -> Any:
             raise RuntimeError("secret internal state")
 
     broken = type(stack.assistant)(

@@ -70,13 +70,7 @@ class FixedTextComposer:
         self.passages_seen: list[Passage] = []
 
     def compose(
-        self,
-        question: str,
-        passages: list[Passage],
-        terms: QueryTerms,
-        statistics: StatisticsPart | None,
-        *,
-        best_effort: bool = False,
+        self, question: str, passages: list[Passage], terms: QueryTerms, statistics: StatisticsPart | None
     ) -> Composition:
         self.passages_seen = list(passages)
         provided = {n: citation_for(passage, n) for n, passage in enumerate(passages, start=1)}
@@ -135,27 +129,3 @@ def test_fully_cited_answer_is_not_low_confidence(make_stack, corpus_dir, corpus
     answer = stack.assistant.answer(DEADLINE_QUESTION, User())
     assert answer.confidence in ("high", "medium")
     assert [citation.n for citation in answer.citations] == [1]
-
-
-def test_the_closest_sentence_of_the_top_document_is_given_with_confidence_low_rather_than_not_found(
-    make_stack, corpus_dir, corpus_ingester
-) -> None:
-    """Few of the question's words are in the procedure, but its top document states the kind of
-    fact asked for (a number of days): the answer quotes it, says it is only the closest passage,
-    and does not vouch for it."""
-    stack = make_stack()
-    corpus_ingester(stack, corpus_dir)
-    answer = stack.assistant.answer("How many days to get a reply?", User())
-    assert answer.citations and answer.citations[0].source_id == "doc:request_procedure.md"
-    assert "10 days" in answer.answer
-    assert "closest passage: no passage covers the question well" in answer.notes
-    assert answer.confidence == "low"
-
-
-def test_no_closest_sentence_without_the_kind_of_fact_asked_for(
-    make_stack, corpus_dir, corpus_ingester
-) -> None:
-    stack = make_stack()
-    corpus_ingester(stack, corpus_dir)
-    answer = stack.assistant.answer("How much is the fee to get a reply?", User())  # no amount anywhere
-    assert answer.answer == NOT_FOUND_EN

@@ -114,17 +114,3 @@ def test_a_table_card_quoted_without_a_computed_figure_is_low() -> None:
         lead_margin=0.5,
     )
     assert _confidence(_passages(ARTICLES), None, [], 0, composition) == "low"
-
-
-def test_at_best_effort_the_closest_sentence_must_carry_the_asked_kind_of_fact(glossary: Glossary) -> None:
-    """Asked for its best effort (no passage covered the question well), the composer quotes the
-    sentence stating the kind of fact asked for, and nothing from a passage without one (the pipeline
-    states such an answer with confidence low)."""
-    question = "Within how many days can one push back on a halt instruction?"
-    terms = _terms(question, glossary)
-    passages = _passages(ARTICLES)
-    composer = ExtractiveComposer()
-    closest = composer.compose(question, passages[3:], terms, None, best_effort=True)
-    assert "7일 이내" in closest.text
-    nothing = composer.compose(question, passages[1:2], terms, None, best_effort=True)
-    assert nothing.provided == {}  # "2명 이상의 위원" states no period
