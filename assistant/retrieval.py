@@ -112,7 +112,11 @@ class QueryTerms:
 
     def search_tokens(self) -> list[str]:
         """The terms and their compounds' parts, as keyword-search tokens."""
-        return self.tokens + [part for joint in self.parts for part in sorted(joint)]
+        return self.tokens + self.part_tokens()
+
+    def part_tokens(self) -> list[str]:
+        """The parts of the terms that are Korean compounds ("키즈카페" → 카페, 키즈)."""
+        return [part for joint in self.parts for part in sorted(joint)]
 
     @property
     def total_weight(self) -> float:
@@ -206,14 +210,12 @@ class HybridRetriever:
         terms = terms or self.query_terms(question)
         if topic_only:
             wanted = terms.topic_terms()
-            text = " ".join(wanted.tokens)
-            expanded = f"{question}\n{' '.join(self.glossary.expansion(text))}"
-            keyword_tokens = wanted.search_tokens() + search_tokens(" ".join(self.glossary.expansion(text)))
+            synonyms = " ".join(self.glossary.expansion(" ".join(wanted.tokens)))
+            expanded = f"{question}\n{synonyms}"
+            keyword_tokens = wanted.search_tokens() + search_tokens(synonyms)
         else:
             expanded = self.glossary.expand(question)
-            keyword_tokens = self._spelled(search_tokens(expanded)) + [
-                part for joint in terms.parts for part in sorted(joint)
-            ]
+            keyword_tokens = self._spelled(search_tokens(expanded)) + terms.part_tokens()
         dense = _stable(self.vector_store.search(self.embedder.embed_query(expanded), self.candidate_k, user))
         keyword = _stable(self.keyword_index.search(keyword_tokens, self.candidate_k, user))
 
