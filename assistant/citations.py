@@ -44,11 +44,15 @@ def verify_citations(text: str, provided: dict[int, Citation]) -> VerifiedText:
     cleaned = re.sub(r"[ \t]+([.,;:!?])", r"\1", cleaned)
     cleaned = re.sub(r"[ \t]{2,}", " ", cleaned).strip()
     used = sorted({int(number) for number in CITATION_MARK.findall(cleaned)})
-    sentences = [sentence for sentence in _SENTENCE_END.split(cleaned) if sentence.strip()]
-    uncited = sum(1 for sentence in sentences if not CITATION_MARK.search(sentence))
+    uncited = sum(1 for sentence in split_sentences(cleaned) if not CITATION_MARK.search(sentence))
     return VerifiedText(
         text=cleaned,
         citations=[provided[number] for number in used],
         removed=removed,
         uncited_sentences=uncited,
     )
+
+
+def split_sentences(text: str) -> list[str]:
+    """The text's sentences, each with the citation markers that follow it."""
+    return [sentence.strip() for sentence in _SENTENCE_END.split(text) if sentence.strip()]

@@ -7,12 +7,13 @@ catalog entry, assembled from its fields) and carries that passage's [n].
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from assistant.answer_types import AnswerType, expected_answer_type, fact_span, gives_answer_type
 from assistant.catalog_search import catalog_field, name_tokens, title_coverage
-from assistant.models import Citation, Passage, SourceKind
+from assistant.models import Citation, Passage, SourceKind, SqlResult
 from assistant.retrieval import QueryTerms
 from assistant.tokens import is_korean, search_tokens
 
@@ -44,6 +45,11 @@ class Composition:
     # How far the leading sentence's score stands above the best sentence of any other section:
     # two sections answering about equally well means the question is read two ways.
     lead_margin: float | None = None
+    # What the answer's notes should say about how it was written (a model that failed, sentences
+    # removed by the grounding check); `downgraded`: something was removed, so confidence is low.
+    notes: list[str] = field(default_factory=list)
+    downgraded: bool = False
+    prompt: str | None = None  # name@version of the prompt a model was given
 
 
 @dataclass
@@ -52,12 +58,27 @@ class StatisticsPart:
 
     sentence: str
     citations: list[Citation]
+    sql: SqlResult | None = None
+    # SQL a language model wrote: its sentence is a plain listing of the rows (there are no slots
+    # saying what was computed), which a model composer words from the rows.
+    written_by_model: bool = False
+
+
+TextSink = Callable[[str], None]
 
 
 class AnswerComposer(Protocol):
     def compose(
-        self, question: str, passages: list[Passage], terms: QueryTerms, statistics: StatisticsPart | None
-    ) -> Composition: ...
+        self,
+        question: str,
+        passages: list[Passage],
+        terms: QueryTerms,
+        statistics: StatisticsPart | None,
+        on_text: TextSink | None = None,
+    ) -> Composition:
+        """Compose the answer. A composer that writes in pieces passes each checked piece to
+        `on_text` as it goes (streaming); one that does not may ignore it."""
+        ...
 
 
 def citation_for(passage: Passage, n: int, snippet: str | None = None) -> Citation:
@@ -146,8 +167,14 @@ class ExtractiveComposer:
         self.min_sentence_coverage = min_sentence_coverage
 
     def compose(
-        self, question: str, passages: list[Passage], terms: QueryTerms, statistics: StatisticsPart | None
+        self,
+        question: str,
+        passages: list[Passage],
+        terms: QueryTerms,
+        statistics: StatisticsPart | None,
+        on_text: TextSink | None = None,
     ) -> Composition:
+        """The composition; `on_text` is not used (the pipeline sends the whole text at once)."""
         composition = Composition(text="")
         sentences: list[str] = []
         if statistics is not None:

@@ -16,8 +16,10 @@ from assistant.config import Settings
 from assistant.conversations import ConversationStore
 from assistant.embeddings import PACKAGED_E5, PACKAGED_MINILM, embedder_for
 from assistant.errors import CityQAError
+from assistant.followups import FollowUpRewriter, LLMFollowUpRewriter
 from assistant.glossary import Glossary
 from assistant.llm import build_chat_model, describe_chat_model
+from assistant.llm_compose import LLMComposer
 from assistant.pipeline import AnswerPolicy, Assistant
 from assistant.retrieval import HybridRetriever
 from assistant.sql.generator import SemanticParserGenerator, SqlGenerator
@@ -63,8 +65,16 @@ def build_sql_generator(chat_model: BaseChatModel | None) -> SqlGenerator:
 
 
 def build_composer(chat_model: BaseChatModel | None) -> AnswerComposer:
-    """The extractive composer (a model-written composer comes with a later part of issue 9)."""
-    return ExtractiveComposer()
+    """The extractive composer; with a chat model, the model composer over it (the extract decides
+    whether there is an answer, the model words it, every sentence checked, the extract as fallback)."""
+    extractive = ExtractiveComposer()
+    return extractive if chat_model is None else LLMComposer(chat_model, fallback=extractive)
+
+
+def build_rewriter(chat_model: BaseChatModel | None) -> FollowUpRewriter | None:
+    """Follow-ups made standalone by the chat model; None offline (the pipeline then searches a
+    short follow-up together with the previous question)."""
+    return None if chat_model is None else LLMFollowUpRewriter(chat_model)
 
 
 def build_assistant(
@@ -96,6 +106,7 @@ def build_assistant(
         statistics=TableStatisticsAnswerer(
             stores.warehouse, build_sql_generator(chat_model), settings.sql_timeout_ms, settings.sql_max_rows
         ),
+        rewriter=build_rewriter(chat_model),
     )
 
 
@@ -123,9 +134,18 @@ def describe_backends(settings: Settings) -> list[tuple[str, str]]:
     generator = build_sql_generator(chat_model)
     if isinstance(generator, LLMSqlGenerator):
         fallback = type(generator.fallback).__name__
-        sql = f"LLMSqlGenerator (chat model, guard, {generator.max_repairs} repair) with {fallback} fallback"
+        sql = (
+            f"{fallback} first; LLMSqlGenerator (chat model, guard, {generator.max_repairs} repair) "
+            "for what it cannot map"
+        )
     else:
         sql = f"{type(generator).__name__} (semantic-layer parser, rules)"
+    if chat_model is None:
+        composer = "ExtractiveComposer (sentences quoted from the sources)"
+        follow_ups = "a short follow-up is searched with the previous question"
+    else:
+        composer = "LLMComposer (chat model, figures and words checked) over ExtractiveComposer"
+        follow_ups = "LLMFollowUpRewriter (chat model makes follow-ups standalone)"
     vector_store = (
         f"Chroma server at {settings.chroma_url}"
         if settings.chroma_url
@@ -141,6 +161,7 @@ def describe_backends(settings: Settings) -> list[tuple[str, str]]:
         ),
         ("warehouse", f"DuckDB file {_where(settings.warehouse_path, settings.warehouse_path.exists())}"),
         ("SQL generator", sql),
-        ("composer", type(build_composer(chat_model)).__name__),
+        ("composer", composer),
+        ("follow-ups", follow_ups),
         ("chat model", chat_line),
     ]

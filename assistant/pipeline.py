@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -17,9 +18,11 @@ from assistant.citations import verify_citations
 from assistant.compose import AnswerComposer, Composition, StatisticsPart
 from assistant.conversations import ConversationStore
 from assistant.errors import CityQAError, ErrorCode
+from assistant.followups import FollowUpRewriter
 from assistant.intent import asks_for_dataset, asks_which_department
 from assistant.models import Answer, Confidence, Passage, SourceKind, SqlResult, Suggestion, Turn, User
 from assistant.retrieval import HybridRetriever, QueryTerms
+from assistant.streaming import AnswerEvent, EventSink, answer_events
 from assistant.tokens import is_korean, search_tokens
 
 NOT_FOUND_EN = "I could not find an answer to this in the indexed sources."
@@ -92,6 +95,7 @@ class Assistant:
         conversations: ConversationStore,
         policy: AnswerPolicy,
         statistics: StatisticsAnswerer | None = None,
+        rewriter: FollowUpRewriter | None = None,
     ) -> None:
         self.retriever = retriever
         self.composer = composer
@@ -99,21 +103,48 @@ class Assistant:
         self.conversations = conversations
         self.policy = policy
         self.statistics = statistics
+        # Rewrites a follow-up into a standalone question (a chat model); None: offline, where a
+        # short follow-up is searched together with the previous question.
+        self.rewriter = rewriter
 
-    def answer(self, question: str, user: User, conversation_id: str | None = None) -> Answer:
+    def answer(
+        self,
+        question: str,
+        user: User,
+        conversation_id: str | None = None,
+        *,
+        history: list[Turn] | None = None,
+        on_event: EventSink | None = None,
+    ) -> Answer:
+        """Answer `question` for `user`. Earlier turns come from the conversation store, or from
+        `history` when the caller keeps them (an OpenAI-style client sends every message again);
+        `on_event` receives the streaming form (see assistant/streaming.py)."""
+        emit = on_event or _ignore
         started = time.perf_counter()
         timings: dict[str, float] = {}
-        question = question.strip()
-        conversation_id, history = self.conversations.history(conversation_id, user.key_id)
+        asked = question.strip()
+        conversation_id, stored = self.conversations.history(conversation_id, user.key_id)
+        history = stored if history is None else history
+        notes: list[str] = []
+        question = asked
+        if history and self.rewriter is not None:
+            emit(AnswerEvent(type="status", step="rewriting"))
+            mark = time.perf_counter()
+            rewrite = self.rewriter.rewrite(asked, history)
+            timings["rewrite"] = _elapsed_ms(mark)
+            question = rewrite.question
+            notes += rewrite.notes
 
         outcome: StatisticsOutcome | None = None
         if self.statistics is not None:
+            emit(AnswerEvent(type="status", step="computing"))
             mark = time.perf_counter()
             outcome = self.statistics.answer(question, user, history)
             timings["sql"] = _elapsed_ms(mark)
 
+        emit(AnswerEvent(type="status", step="retrieving"))
         mark = time.perf_counter()
-        search_question = _with_context(question, history)
+        search_question = question if question != asked else _with_context(question, history)
         terms = self.retriever.query_terms(search_question)
         candidates = self.retriever.retrieve_passages_for_user(
             search_question, user, self.policy.top_k * 2, terms
@@ -138,25 +169,32 @@ class Assistant:
         answer = Answer(
             answer_id="a_" + uuid.uuid4().hex[:16],
             conversation_id=conversation_id,
-            question=question,
+            question=asked,
             answer="",
             retrieved_source_ids=list(dict.fromkeys(p.chunk.source_id for p in candidates)),
+            notes=notes,
         )
+        emit(AnswerEvent(type="status", step="composing"))
+        relay = _TextRelay(emit)
         mark = time.perf_counter()
         composition: Composition | None
         no_department = False  # a dataset question for a department, answered by an entry naming none
         document_answer = self._document_answer(question, relevant, terms, outcome)
-        if outcome is not None and outcome.part is not None:
+        if outcome is not None and outcome.part is not None and document_answer is None:
             documents = self._documents_beside_statistics(outcome, user, terms)
-            composition = self.composer.compose(question, documents, terms, outcome.part)
+            composition = self.composer.compose(question, documents, terms, outcome.part, relay)
             answer.sql = outcome.sql
+            if outcome.part.written_by_model:
+                answer.notes.append(
+                    "SQL written by the language model: check the query before using the figure"
+                )
             if outcome.ignored:
                 answer.notes.append("not used from the question: " + ", ".join(outcome.ignored))
         elif datasets:
             # A dataset question (even one the tables tried and could not map: "사회지표 통계는
             # 조사주기가 어떻게 되나요?") is answered by the catalog entries that name its subject.
             relevant = datasets
-            composition = self.composer.compose(question, datasets, terms.topic_terms(), None)
+            composition = self.composer.compose(question, datasets, terms.topic_terms(), None, relay)
             led = composition.provided.get(1)
             entry = next((p for p in datasets if led and p.chunk.source_id == led.source_id), datasets[0])
             no_department = asks_which_department(question) and not names_department(entry)
@@ -170,10 +208,12 @@ class Assistant:
                 answer.notes.append(outcome.error)
             composition = document_answer
         else:
-            composition = self.composer.compose(question, relevant, terms, None)
+            composition = self.composer.compose(question, relevant, terms, None, relay)
         timings["compose"] = _elapsed_ms(mark)
 
         if composition is not None:
+            answer.notes += composition.notes
+            answer.prompt = composition.prompt
             self._state(answer, composition, relevant, outcome, composition is document_answer)
             lead = composition.provided.get(1)
             catalog_lead = bool(answer.citations) and lead is not None and lead.kind == SourceKind.CATALOG
@@ -200,7 +240,26 @@ class Assistant:
             Turn(question=question, answer=answer.answer, slots=dict(outcome.slots) if outcome else {}),
         )
         self.audit_log.record(user, answer)
+        if not relay.sent or not answer.citations:
+            emit(AnswerEvent(type="token", text=answer.answer))  # the offline path: in one piece
+        if answer.sql is not None:
+            emit(AnswerEvent(type="sql", text=answer.sql.query))
+            emit(AnswerEvent(type="table", sql=answer.sql))
+        emit(AnswerEvent(type="citations", citations=answer.citations))
         return answer
+
+    def answer_events(
+        self,
+        question: str,
+        user: User,
+        conversation_id: str | None = None,
+        *,
+        history: list[Turn] | None = None,
+    ) -> Iterator[AnswerEvent]:
+        """The streaming form of `answer`: status, tokens, SQL, table, citations, done."""
+        return answer_events(
+            lambda sink: self.answer(question, user, conversation_id, history=history, on_event=sink)
+        )
 
     def run_sql(self, sql: str, user: User) -> SqlResult:
         """Run an official's own SQL through the same guard and read-only warehouse; audited."""
@@ -305,8 +364,10 @@ class Assistant:
 
         Only documents: a table card or a catalog entry is no answer to "how many …" (the not-found
         answer suggests the datasets instead)."""
-        if outcome is None or not outcome.is_statistical or outcome.part is not None:
+        if outcome is None or not outcome.is_statistical:
             return None
+        if outcome.part is not None and not outcome.part.written_by_model:
+            return None  # the parser computed it; a model's SQL gives way to a document that answers well
         documents = [passage for passage in relevant if passage.chunk.kind == SourceKind.DOCUMENT]
         if not documents:
             return None
@@ -373,11 +434,13 @@ def _confidence(
 ) -> Confidence:
     """High only when the answer is what was asked: a statistic computed from the whole question, or
     a sentence that covers most of the question and carries the kind of fact it asks for."""
-    if removed:
-        return "low"
+    if removed or composition.downgraded:
+        return "low"  # a model's answer lost a sentence to the checks: what is left is suspect too
     if outcome is not None and outcome.part is not None:
-        if outcome.ignored:
-            return "low"  # the statistic answers a question without some of the asker's words
+        if outcome.ignored or outcome.part.written_by_model:
+            # the statistic answers a question without some of the asker's words, or a model wrote
+            # the SQL (guarded, so safe to run, but nothing checks it computes what was asked)
+            return "low"
         return "high" if not uncited else "medium"
     if composition.answer_type_met is False:
         return "low"  # "몇 년마다?" answered by a sentence that names no period
@@ -394,6 +457,22 @@ def _confidence(
     if best >= 0.7 and coverage >= _CONFIDENT_SENTENCE_COVERAGE:
         return "medium"
     return "low"  # the best sentence covers too little of the question to vouch for it
+
+
+class _TextRelay:
+    """Passes a composer's checked sentences on as `token` events and remembers that it did."""
+
+    def __init__(self, emit: EventSink) -> None:
+        self.emit = emit
+        self.sent = False
+
+    def __call__(self, text: str) -> None:
+        self.sent = True
+        self.emit(AnswerEvent(type="token", text=text))
+
+
+def _ignore(event: AnswerEvent) -> None:
+    """The event sink of a caller that does not stream."""
 
 
 def _with_context(question: str, history: list[Turn]) -> str:

@@ -127,7 +127,9 @@ class TableStatisticsAnswerer:
         ]
         return StatisticsOutcome(
             is_statistical=True,
-            part=StatisticsPart(sentence=sentence, citations=citations),
+            part=StatisticsPart(
+                sentence=sentence, citations=citations, sql=result, written_by_model=draft.written_by_model
+            ),
             sql=result,
             slots=draft.slots,
             remainder=remainder,

@@ -32,6 +32,7 @@ class SqlDraft(BaseModel):
     )
     slots: dict[str, Any] = Field(default_factory=dict, description="Reused by follow-up questions.")
     description: str = ""
+    written_by_model: bool = Field(False, description="A language model wrote the SQL (not the parser).")
 
 
 class SqlGenerator(Protocol):

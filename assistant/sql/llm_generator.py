@@ -1,6 +1,10 @@
-"""The LLM SQL generator: prompt → chat model → extract → guard → repair once → parser fallback.
+"""The LLM SQL generator: parser → (when it cannot map) chat model → guard → repair once → parser's draft.
 
 `LLMSqlGenerator` implements the `SqlGenerator` protocol over any langchain `BaseChatModel`:
+
+0. the `fallback` generator (the semantic-layer parser) goes first: a question it maps fully, or
+   one it finds no statistics question at all, never reaches the model (the parser's sentence
+   states exactly what was computed, and a model must not turn document questions into SQL);
 
 1. render `prompts/sql_generation.md` with the schema of the layer's tables (only the tables and
    columns the guard will allow: types, units, Korean/English descriptions, a few distinct values
@@ -11,8 +15,8 @@
    a reply `CANNOT_ANSWER: <reason>` goes straight to the fallback;
 3. validate with `guard_sql` against the layer's tables and columns; when rejected (or the reply
    held no SQL), repair once (`max_repairs`) with `prompts/sql_repair.md` and validate again;
-4. when still invalid, or when the chat model fails (timeout, connection error, …), use the
-   `fallback` generator (the semantic-layer parser) and return its draft — including an honest
+4. when still invalid, or when the chat model fails (timeout, connection error, …), return the
+   parser's draft — including an honest
    refusal (sql None, with its unmapped parts). The fallback's SQL is guarded too: when it touches
    anything outside the allowlist (a derived measure joining a table the user may not see), the
    draft becomes a refusal that names nothing.
@@ -196,6 +200,11 @@ class LLMSqlGenerator:
 
     # -- the flow --------------------------------------------------------------------------------
     def generate(self, question: str, layer: SemanticLayer, history: list[Turn]) -> SqlDraft:
+        parsed = self._parser_draft(question, layer, history)
+        if not parsed.is_statistical or (parsed.sql is not None and not parsed.ignored):
+            # The parser maps the whole question (its sentence then states exactly what was
+            # computed), or it is no question for the tables: the model is not asked.
+            return parsed
         allowed = self.allowed_for(layer)
         labels = [self.generation_prompt.label]
         prompt = self.render_generation_prompt(question, layer, history)
@@ -205,12 +214,10 @@ class LLMSqlGenerator:
                 reply = self._ask(prompt)
             except Exception as error:  # any adapter failure: timeouts, connection, rate limits, …
                 logger.warning("chat model failed (%s): %s: %s", labels[-1], type(error).__name__, error)
-                return self._fall_back(question, layer, history, labels, f"chat model failed: {error}")
+                return self._fall_back(parsed, layer, labels, f"chat model failed: {error}")
             extracted = extract_sql_from_reply(reply)
             if extracted.cannot_answer is not None:
-                return self._fall_back(
-                    question, layer, history, labels, f"llm cannot answer: {extracted.cannot_answer}"
-                )
+                return self._fall_back(parsed, layer, labels, f"llm cannot answer: {extracted.cannot_answer}")
             sql = extracted.sql or ""
             guarded, rejection = self._validate(sql, allowed)
             if guarded is not None:
@@ -218,7 +225,7 @@ class LLMSqlGenerator:
             logger.warning("LLM SQL rejected (%s): %s (%r)", labels[-1], rejection, sql[:500])
             if attempt >= self.max_repairs:
                 why = f"llm SQL rejected{' after repair' if attempt else ''}: {rejection}"
-                return self._fall_back(question, layer, history, labels, why)
+                return self._fall_back(parsed, layer, labels, why)
             attempt += 1
             labels = [*dict.fromkeys([*labels, self.repair_prompt.label])]
             prompt = self.render_repair_prompt(question, layer, sql, rejection)
@@ -249,25 +256,29 @@ class LLMSqlGenerator:
             unmapped=[],
             slots={},
             description=f"[{', '.join(labels)}] {path}: SQL over {', '.join(tables) or 'no table'}",
+            written_by_model=True,
         )
 
-    def _fall_back(
-        self, question: str, layer: SemanticLayer, history: list[Turn], labels: list[str], reason: str
-    ) -> SqlDraft:
+    def _parser_draft(self, question: str, layer: SemanticLayer, history: list[Turn]) -> SqlDraft:
+        """The fallback's draft, its SQL guarded like the model's."""
         draft = self.fallback.generate(question, layer, history)
-        described = f"[{', '.join(labels)}] parser fallback ({reason})"
         if draft.sql is not None:
             guarded, rejection = self._validate(draft.sql, self.allowed_for(layer))
             if guarded is None:
                 # e.g. a derived measure whose join table is not in this user's layer: refuse
                 # without naming anything, so nothing outside the allowlist reaches the answer.
-                logger.warning("fallback SQL rejected: %s (%r)", rejection, draft.sql[:500])
+                logger.warning("parser SQL rejected: %s (%r)", rejection, draft.sql[:500])
                 return SqlDraft(
                     sql=None,
                     is_statistical=draft.is_statistical,
                     unmapped=list(draft.unmapped),
-                    description=f"{described}: fallback SQL rejected by the guard",
+                    description="parser SQL rejected by the guard",
                 )
+        return draft
+
+    @staticmethod
+    def _fall_back(draft: SqlDraft, layer: SemanticLayer, labels: list[str], reason: str) -> SqlDraft:
+        described = f"[{', '.join(labels)}] parser fallback ({reason})"
         if draft.description:
             described += f": {draft.description}"
         return draft.model_copy(update={"description": described})

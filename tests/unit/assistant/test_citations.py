@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from assistant.citations import verify_citations
-from assistant.compose import Composition, StatisticsPart, citation_for
+from assistant.compose import Composition, StatisticsPart, TextSink, citation_for
 from assistant.models import Citation, Passage, SourceKind, User
 from assistant.pipeline import NOT_FOUND_EN, NOT_FOUND_KO
 from assistant.retrieval import QueryTerms
@@ -70,7 +70,12 @@ class FixedTextComposer:
         self.passages_seen: list[Passage] = []
 
     def compose(
-        self, question: str, passages: list[Passage], terms: QueryTerms, statistics: StatisticsPart | None
+        self,
+        question: str,
+        passages: list[Passage],
+        terms: QueryTerms,
+        statistics: StatisticsPart | None,
+        on_text: TextSink | None = None,
     ) -> Composition:
         self.passages_seen = list(passages)
         provided = {n: citation_for(passage, n) for n, passage in enumerate(passages, start=1)}

@@ -35,6 +35,10 @@ from ingestion.loaders import SourceDefaults
 DEMO_TABLES = Path(__file__).resolve().parents[3] / "data" / "demo" / "tables"
 POP = "population_by_district_2025"
 HAEUNDAE = "What was the registered population of Haeundae-gu in May 2025?"
+# The parser maps it without two of its words (confidence low), so the model is asked for SQL.
+PARTLY_MAPPED = (
+    "What was the registered population of Haeundae-gu in May 2025, counted by the harbour office?"
+)
 LLM_SQL = f"SELECT total_population FROM {POP} WHERE district = '해운대구' LIMIT 1"
 
 
@@ -149,38 +153,45 @@ def test_the_backend_description_follows_the_same_choices(tmp_path: Path) -> Non
             Settings(_env_file=None, home=tmp_path, llm="openai", llm_model="smollm2")  # type: ignore[call-arg]
         )
     )
-    assert (
-        online["SQL generator"].startswith("LLMSqlGenerator")
-        and "SemanticParserGenerator" in online["SQL generator"]
-    )
-    assert online["composer"] == "ExtractiveComposer"
+    assert online["SQL generator"].startswith("SemanticParserGenerator first; LLMSqlGenerator")
+    assert online["composer"].startswith("LLMComposer") and online["follow-ups"].startswith("LLMFollowUp")
+    assert offline["composer"].startswith("ExtractiveComposer")
     assert online["chat model"].startswith("ChatOpenAI, model smollm2 at http://127.0.0.1:8080/v1")
 
 
 # -- a model at work, and a model that fails --------------------------------------------------------
 def test_a_model_that_writes_good_sql_answers_the_statistic(table_stack: Any) -> None:
     fake = replies(f"```sql\n{LLM_SQL}\n```")
-    answer = assistant_for(table_stack, chat_model=fake).answer(HAEUNDAE, User())
+    answer = assistant_for(table_stack, chat_model=fake).answer(PARTLY_MAPPED, User())
     assert answer.sql is not None and answer.sql.rows == [[374321]]
     assert "WHERE district = '해운대구'" in answer.sql.query and "SUM(" not in answer.sql.query
-    # The SQL has no parser slots, so the sentence is plain until the model composes (a later part).
+    # The fake has no reply left to compose with: the composer degrades, the rows are listed.
     assert "374321" in answer.answer.replace(",", "") and answer.citations
+    # Nothing checks that a model's SQL computes what was asked: never more than low.
+    assert answer.confidence == "low" and any("SQL written by the language model" in n for n in answer.notes)
+
+
+def test_a_question_the_parser_maps_fully_never_reaches_the_model(table_stack: Any) -> None:
+    failing = FailingChatModel(error="timeout")
+    answer = assistant_for(table_stack, chat_model=failing).answer(HAEUNDAE, User())
+    assert failing.calls == 0  # no SQL asked of it, and a parser statistic composes itself
+    assert answer.sql is not None and answer.sql.rows == [[374321]] and answer.confidence == "high"
 
 
 @pytest.mark.parametrize("error", ["timeout", "connection", "server_error"])
 def test_a_failing_model_degrades_the_request_to_the_parsers_answer(table_stack: Any, error: str) -> None:
-    offline = assistant_for(table_stack).answer(HAEUNDAE, User())
+    offline = assistant_for(table_stack).answer(PARTLY_MAPPED, User())
     failing = FailingChatModel(error=error)
-    degraded = assistant_for(table_stack, chat_model=failing).answer(HAEUNDAE, User())
+    degraded = assistant_for(table_stack, chat_model=failing).answer(PARTLY_MAPPED, User())
     assert failing.calls >= 1
     assert comparable(degraded) == comparable(offline)
     assert degraded.sql is not None and degraded.sql.rows == [[374321]]
 
 
 def test_drop_table_from_the_model_is_caught_twice_and_the_parser_answers(table_stack: Any) -> None:
-    offline = assistant_for(table_stack).answer(HAEUNDAE, User())
+    offline = assistant_for(table_stack).answer(PARTLY_MAPPED, User())
     hostile = replies(f"```sql\nDROP TABLE {POP}\n```", f"DROP TABLE {POP}; SELECT 1")
-    degraded = assistant_for(table_stack, chat_model=hostile).answer(HAEUNDAE, User())
+    degraded = assistant_for(table_stack, chat_model=hostile).answer(PARTLY_MAPPED, User())
     assert comparable(degraded) == comparable(offline)
     assert POP in table_stack.warehouse.tables()
     counted = table_stack.warehouse.run_readonly(f"SELECT count(*) FROM {POP}", 2000, 10, tables=[POP])
@@ -188,8 +199,8 @@ def test_drop_table_from_the_model_is_caught_twice_and_the_parser_answers(table_
 
 
 def test_a_model_that_cannot_answer_leaves_the_question_to_the_parser(table_stack: Any) -> None:
-    offline = assistant_for(table_stack).answer(HAEUNDAE, User())
+    offline = assistant_for(table_stack).answer(PARTLY_MAPPED, User())
     giving_up = replies("CANNOT_ANSWER: the tables hold no population")
     assert comparable(
-        assistant_for(table_stack, chat_model=giving_up).answer(HAEUNDAE, User())
+        assistant_for(table_stack, chat_model=giving_up).answer(PARTLY_MAPPED, User())
     ) == comparable(offline)

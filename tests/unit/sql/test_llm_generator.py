@@ -23,7 +23,9 @@ from assistant.sql.semantic_layer import SemanticLayer, collect_dimension_values
 
 POP = "population_by_district_2025"
 AREA = "district_land_area"
-HAEUNDAE = "What was the registered population of Haeundae-gu in May 2025?"
+# The parser maps it without two of its words, so the model is asked (a question the parser maps
+# fully never is: see the first test).
+HAEUNDAE = "What was the registered population of Haeundae-gu in May 2025, counted by the harbour office?"
 GOOD_SQL = f"SELECT district, total_population FROM {POP} WHERE district = '해운대구' LIMIT 1"
 
 
@@ -94,6 +96,16 @@ def public_layer_without_restricted_land_area() -> SemanticLayer:
 
 
 # -- the happy path ----------------------------------------------------------------------------------
+def test_a_question_the_parser_maps_fully_or_finds_no_statistic_never_reaches_the_model() -> None:
+    model = FakeTimeoutChatModel()
+    generator = generator_with(model)
+    mapped = "What was the registered population of Haeundae-gu in May 2025?"
+    assert generator.generate(mapped, demo_layer(), []) == parser_draft(mapped, demo_layer())
+    document = "Who approves a request for the disclosure of information?"
+    assert not generator.generate(document, demo_layer(), []).is_statistical
+    assert model.calls == 0
+
+
 def test_valid_sql_on_first_try_is_used_guarded_and_runs() -> None:
     recorder = PromptRecorder()
     generator = generator_with(fake_model(fenced(GOOD_SQL), recorder=recorder))
@@ -203,7 +215,7 @@ def test_sql_over_a_table_outside_the_layer_is_never_returned() -> None:
     assert parser_draft(question, layer).sql is not None and AREA in str(parser_draft(question, layer).sql)
     assert draft.sql is None and draft.tables == [] and draft.slots == {}
     assert AREA not in " ".join(draft.unmapped)
-    assert draft.description.endswith("fallback SQL rejected by the guard")
+    assert draft.description.endswith("parser SQL rejected by the guard")
     # the restricted table is not described to the model, nor shown through an example's SQL
     assert AREA not in recorder.prompts[0]
 
@@ -225,7 +237,7 @@ def test_allowed_tables_narrows_the_schema_and_the_guard() -> None:
 def test_generation_prompt_holds_schema_examples_history_and_question() -> None:
     recorder = PromptRecorder()
     generator = generator_with(fake_model(fenced(GOOD_SQL), recorder=recorder))
-    question = "65세 이상 인구가 가장 많은 구는?"
+    question = "65세 이상 외국인 인구가 가장 많은 구는?"  # the parser leaves 외국인 out: the model is asked
     history = [Turn(question="해운대구 인구는?")]
     generator.generate(question, demo_layer(), history)
     prompt = recorder.prompts[0]
