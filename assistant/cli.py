@@ -305,12 +305,45 @@ def evaluate(
     max_score: Annotated[
         list[str] | None, typer.Option(help="Upper bound METRIC=VALUE (repeatable).")
     ] = None,
+    llm: Annotated[
+        bool,
+        typer.Option(
+            "--llm",
+            help="Run the cases offline and with the configured chat model (CITYQA_LLM=openai) and print "
+            "the scores side by side; thresholds and --compare apply to the model's run; the report "
+            "folder gets offline/, llm/ and side_by_side.json. In-process only.",
+        ),
+    ] = False,
+    judge: Annotated[
+        bool, typer.Option(help="With --llm: have the chat model judge both runs' answers.")
+    ] = True,
+    judge_runs: Annotated[int, typer.Option(min=1, help="With --llm: judge runs per answer.")] = 3,
 ) -> None:
     """Score answers on evaluation cases: per category, language and tag."""
     from evaluation.cli import run_eval
-    from evaluation.clients import AnswerClient, HttpClient, InProcessClient
+    from evaluation.clients import AnswerClient, HttpClient
 
+    if llm and url:
+        raise CityQAError(
+            ErrorCode.BAD_REQUEST,
+            "--llm runs both assistants in-process over the same stores; it cannot evaluate --url",
+        )
     settings = _settings()
+    if llm:
+        from evaluation.in_process import evaluate_offline_and_llm
+
+        code = evaluate_offline_and_llm(
+            settings,
+            cases,
+            report_dir=report,
+            compare=compare,
+            judge_runs=judge_runs if judge else 0,
+            min_scores=min_score or [],
+            max_scores=max_score or [],
+            console=console,
+            progress_console=errors,
+        )
+        raise typer.Exit(code)
     client: AnswerClient
     known: dict[str, Any] = {}
     gold_executor = None
@@ -318,28 +351,13 @@ def evaluate(
         client = HttpClient(url, api_key=api_key)
     else:
         from assistant.factory import build_assistant, build_user_directory, open_stores
-        from assistant.sources import SourceCatalog
-        from evaluation.clients import ANONYMOUS as ANONYMOUS_CASE_USER
+        from evaluation.in_process import assistant_client, gold_executor_for, known_references
 
         stores = open_stores(settings)
-        assistant = build_assistant(settings, stores)
         users = build_user_directory(settings)
-
-        def answer(question: str, user: str, conversation_id: str | None) -> Any:
-            asker = users.authenticate(None if user == ANONYMOUS_CASE_USER else user)
-            return assistant.answer(question, asker, conversation_id)
-
-        def gold_executor(sql: str) -> list[list[Any]]:
-            # Gold SQL is the evaluator's own, trusted and unguarded, over every curated table.
-            warehouse = stores.warehouse
-            return warehouse.run_readonly(sql, 30_000, 100_000, tables=warehouse.tables()).rows
-
-        client = InProcessClient(answer)
-        known = {
-            "known_source_ids": SourceCatalog(stores.keyword_index).all_source_ids(),
-            "known_tables": set(stores.warehouse.tables()),
-            "known_users": set(users.keys()),
-        }
+        client = assistant_client(build_assistant(settings, stores), users)
+        gold_executor = gold_executor_for(stores)
+        known = known_references(stores, users)
     code = run_eval(
         cases,
         client,

@@ -30,21 +30,24 @@ from rich.markup import escape
 
 from assistant.errors import CityQAError, ErrorCode
 
-from .cases import load_cases, validate_references
+from .cases import Case, load_cases, validate_references
 from .clients import AnswerClient
 from .compare import compare_summaries, load_summary, print_comparison
 from .metric_names import LOWER_IS_BETTER, METRICS
 from .report import build_summary, print_summary, write_report
-from .runner import GoldExecutor, run_cases
+from .runner import GoldExecutor, RunResult, run_cases
 
 __all__ = [
     "LOWER_IS_BETTER",
     "METRICS",
     "Threshold",
+    "build_thresholds",
     "check_thresholds",
     "parse_max_scores",
     "parse_min_scores",
+    "print_verdicts",
     "run_eval",
+    "score_run",
 ]
 
 _THRESHOLD = re.compile(r"^\s*([A-Za-z0-9_.:\-]+)\s*(>=|<=|=)\s*([-+]?\d*\.?\d+)\s*(%?)\s*$")
@@ -121,6 +124,58 @@ def check_thresholds(
     return results
 
 
+def build_thresholds(
+    min_scores: Iterable[str | Threshold] | Mapping[str, float] = (),
+    max_scores: Iterable[str] = (),
+    *,
+    fail_on_leaks: bool = True,
+) -> list[Threshold]:
+    """Every threshold of a run; a leak fails it unless a threshold on ``permission_leaks`` is given."""
+    if isinstance(min_scores, Mapping):
+        thresholds = parse_min_scores(min_scores)
+    else:
+        thresholds = [t if isinstance(t, Threshold) else _parse_threshold(t, None) for t in min_scores]
+    thresholds += parse_max_scores(max_scores)
+    if fail_on_leaks and not any(t.metric == "permission_leaks" for t in thresholds):
+        thresholds.append(Threshold(metric="permission_leaks", op="<=", value=0))
+    return thresholds
+
+
+def print_verdicts(summary: dict[str, Any], thresholds: Sequence[Threshold], console: Console) -> int:
+    """One ✓/✗ line per threshold; the exit code (0 = every threshold holds)."""
+    verdicts = check_thresholds(summary, thresholds)
+    for _, held, message in verdicts:
+        mark = "[green]✓[/]" if held else "[red]✗[/]"
+        console.print(f"{mark} {escape(message)}", highlight=False)
+    return 0 if all(held for _, held, _ in verdicts) else 1
+
+
+def score_run(
+    cases: Sequence[Case],
+    client: AnswerClient,
+    *,
+    gold_executor: GoldExecutor | None = None,
+    known_source_ids: set[str] | None = None,
+    judge_model: Any | None = None,
+    judge_runs: int = 3,
+    progress_console: Console | None = None,
+) -> tuple[RunResult, dict[str, Any]]:
+    """Run the cases through one client, judge the answers when a judge model is given, summarize."""
+    run = run_cases(
+        cases,
+        client,
+        gold_executor=gold_executor,
+        known_source_ids=known_source_ids,
+        console=progress_console,
+    )
+    judge = None
+    if judge_model is not None:
+        from .judge import judge_answers  # langchain is only needed when a judge is configured
+
+        judge = judge_answers(run.results, judge_model, runs=judge_runs)
+    return run, build_summary(run, judge)
+
+
 def run_eval(
     case_paths: Sequence[Path],
     client: AnswerClient,
@@ -143,30 +198,20 @@ def run_eval(
     the exit code (0 = every threshold holds). Output goes to ``console`` (stdout by default), the
     progress bar to ``progress_console`` (stderr by default; shown only on a terminal)."""
     console = console or Console()
-    if isinstance(min_scores, Mapping):
-        thresholds = parse_min_scores(min_scores)
-    else:
-        thresholds = [t if isinstance(t, Threshold) else _parse_threshold(t, None) for t in min_scores]
-    thresholds += parse_max_scores(max_scores)
-    if fail_on_leaks and not any(t.metric == "permission_leaks" for t in thresholds):
-        thresholds.append(Threshold(metric="permission_leaks", op="<=", value=0))
+    thresholds = build_thresholds(min_scores, max_scores, fail_on_leaks=fail_on_leaks)
     old_summary = load_summary(compare) if compare is not None else None
 
     cases = load_cases(list(case_paths))
     validate_references(cases, known_source_ids, known_tables, known_users)
-    run = run_cases(
+    run, summary = score_run(
         cases,
         client,
         gold_executor=gold_executor,
         known_source_ids=known_source_ids,
-        console=progress_console,
+        judge_model=judge_model,
+        judge_runs=judge_runs,
+        progress_console=progress_console,
     )
-    judge = None
-    if judge_model is not None:
-        from .judge import judge_answers  # langchain is only needed when a judge is configured
-
-        judge = judge_answers(run.results, judge_model, runs=judge_runs)
-    summary = build_summary(run, judge)
     print_summary(summary, console)
 
     comparison = None
@@ -176,9 +221,4 @@ def run_eval(
     if report_dir is not None:
         paths = write_report(run, summary, report_dir, comparison=comparison)
         console.print(f"Report: {paths['report.html']}", markup=False, highlight=False)
-
-    verdicts = check_thresholds(summary, thresholds)
-    for _, held, message in verdicts:
-        mark = "[green]✓[/]" if held else "[red]✗[/]"
-        console.print(f"{mark} {escape(message)}", highlight=False)
-    return 0 if all(held for _, held, _ in verdicts) else 1
+    return print_verdicts(summary, thresholds, console)

@@ -9,6 +9,7 @@ rendered by `assistant.prompts` (a missing or extra variable raises).
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -24,6 +25,8 @@ from assistant.prompts import PROMPTS_DIR, Prompt, parse_prompt
 
 from . import metrics
 from .scoring import CaseResult
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_PROMPT_PATH = PROMPTS_DIR / "judge_faithfulness.md"
 _JSON_OBJECT = re.compile(r"\{.*?\}", re.DOTALL)
@@ -76,17 +79,23 @@ def judge_answers(
 ) -> dict[str, Any]:
     """Judge every answered, non-refused case ``runs`` times; return the ``judge`` summary section
     with per-case means (``per_case``), means by category and overall. Unparseable replies are
-    counted in ``unparsed_runs`` and left out of the means."""
+    counted in ``unparsed_runs``, calls that failed (timeout, server down) in ``failed_runs``; both
+    are left out of the means, so one slow reply of a local model does not lose a whole run."""
     prompt = load_judge_prompt(prompt_path)
     per_case: dict[str, dict[str, Any]] = {}
-    unparsed = 0
+    unparsed = failed = 0
     for result in results:
         if result.answer is None or result.refused:
             continue
         text = prompt.render(question=result.question, answer=result.answer, passages=passages_text(result))
         collected: list[dict[str, float]] = []
         for _ in range(runs):
-            reply = chat_model.invoke([HumanMessage(content=text)])
+            try:
+                reply = chat_model.invoke([HumanMessage(content=text)])
+            except Exception as exc:  # any failure of the judge's server is counted, not raised
+                logger.warning("judge call for case %s failed: %s: %s", result.id, type(exc).__name__, exc)
+                failed += 1
+                continue
             scores = parse_scores(reply_text(reply.content))
             if scores is None:
                 unparsed += 1
@@ -105,6 +114,7 @@ def judge_answers(
         "runs": runs,
         "cases_judged": len(per_case),
         "unparsed_runs": unparsed,
+        "failed_runs": failed,
         **{name: metrics.mean([s[name] for s in per_case.values()]) for name in CRITERIA},
         "by_category": {
             category: {
