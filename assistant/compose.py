@@ -13,6 +13,7 @@ from typing import Protocol
 
 from assistant.answer_types import AnswerType, expected_answer_type, fact_span, gives_answer_type
 from assistant.catalog_search import catalog_field, name_tokens, title_coverage
+from assistant.grounding import INSTRUCTION
 from assistant.models import Citation, Passage, SourceKind, SqlResult
 from assistant.retrieval import QueryTerms
 from assistant.tokens import is_korean, search_tokens
@@ -142,6 +143,7 @@ def _sentences(text: str, heading: str = "", title: str = "") -> list[str]:
                 _MIN_SENTENCE_CHARS <= len(piece) <= _MAX_SENTENCE_CHARS
                 and piece not in candidates
                 and not is_title
+                and not INSTRUCTION.search(piece)  # text aimed at an AI is no answer to quote
             ):
                 candidates.append(piece)
     return candidates

@@ -38,6 +38,7 @@ _PERCENT = {"%", "퍼센트", "percent"}
 # A figure this small and this round is grounded only by appearing, not by arithmetic: two
 # numbers of any passage differ by 1, 2 or 3 somewhere.
 _MIN_COMPUTED = 10
+_MAX_MAGNITUDE_RATIO = 100
 # Arithmetic is tried over at most this many distinct source values (pairs grow quadratically).
 _MAX_VALUES_FOR_ARITHMETIC = 400
 
@@ -115,7 +116,9 @@ def is_grounded(figure: Figure, values: list[float]) -> bool:
         return False
     pool = values[:_MAX_VALUES_FOR_ARITHMETIC]
     for a, b in combinations(pool, 2):
-        computed = [a + b, a - b]
+        computed = []
+        if _comparable(a, b):
+            computed += [a + b, a - b]
         if b:
             computed += [a / b, a / b * 100]
         if a:
@@ -123,6 +126,13 @@ def is_grounded(figure: Figure, values: list[float]) -> bool:
         if any(_shown_as(figure, value) for value in computed):
             return True
     return False
+
+
+def _comparable(a: float, b: float) -> bool:
+    """Whether adding or subtracting the two means anything: values of one order of magnitude or
+    two (2,024 − 2.3 is no figure anyone computes, but would "ground" 2022)."""
+    small, large = sorted((abs(a), abs(b)))
+    return small > 0 and large / small <= _MAX_MAGNITUDE_RATIO
 
 
 def ungrounded_figures(sentence: str, values: list[float]) -> list[str]:
