@@ -55,7 +55,7 @@ INSTRUCTION = re.compile(
     r"|(?:AI|인공지능|챗봇|어시스턴트|언어\s*모델)\S{0,2}\s.{0,40}?(?:답하|답변하|말하|안내하)(?:라|세요|십시오)",
     re.IGNORECASE,
 )
-_SENTENCE = re.compile(r"[^.!?。\n]*(?:[.!?。]+|\n|$)")
+_SENTENCE_BREAK = re.compile(r"((?<=[.!?。])\s+|\n\s*\n)")
 REDACTED = "[instructions to the assistant removed]"
 
 
@@ -141,16 +141,14 @@ def ungrounded_figures(sentence: str, values: list[float]) -> list[str]:
 
 
 def without_instructions(text: str) -> tuple[str, bool]:
-    """The text with each sentence that addresses an AI model replaced by a marker; whether any was."""
+    """The text with each sentence that addresses an AI model replaced by a marker; whether any was.
+
+    Sentences run across single line breaks (hard-wrapped text), so an instruction wrapped over
+    two lines goes as a whole; they end at . ! ? or a blank line."""
+    pieces = _SENTENCE_BREAK.split(text)  # sentence, break, sentence, break, …
     found = False
-
-    def redact(match: re.Match[str]) -> str:
-        nonlocal found
-        sentence = match.group(0)
-        if sentence.strip() and INSTRUCTION.search(sentence):
+    for position in range(0, len(pieces), 2):
+        if INSTRUCTION.search(pieces[position]):
+            pieces[position] = REDACTED
             found = True
-            lead = sentence[: len(sentence) - len(sentence.lstrip())]
-            return lead + REDACTED + ("\n" if sentence.endswith("\n") else "")
-        return sentence
-
-    return _SENTENCE.sub(redact, text), found
+    return "".join(pieces), found
