@@ -5,6 +5,7 @@ well: its evidence sets the confidence). Only then is the model asked, with the 
 any sentence that addresses an AI) and a model-written query's rows as numbered sources. The reply
 streams sentence by sentence; each sentence is released only when
 
+- it cites at least one of the given sources,
 - its figures are grounded in the sources it cites (assistant/grounding.py), and
 - most of its words come from those sources or from the question (a paraphrase, not a new claim).
 
@@ -70,9 +71,10 @@ class _Sources:
     def problem_with(self, sentence: str, question: str) -> str | None:
         """Why `sentence` may not be given as an answer from the sources it cites, or None."""
         cited = {int(n) for n in CITATION_MARK.findall(sentence)} & self.provided.keys()
-        basis = cited or set(self.provided)  # an uncited sentence must hold up against all of them
-        texts = [self.text[n] for n in basis]
-        values = source_values(texts, [row for n in basis for row in self.rows.get(n, [])])
+        if not cited:
+            return "no citation of a source given"  # no source, no answer: a sentence too
+        texts = [self.text[n] for n in cited]
+        values = source_values(texts, [row for n in cited for row in self.rows.get(n, [])])
         invented = ungrounded_figures(sentence, values)
         if invented:
             return "figures not in its sources: " + ", ".join(invented)

@@ -33,6 +33,11 @@ pytestmark = pytest.mark.integration
 DEMO_TABLES = Path(__file__).resolve().parents[2] / "data" / "demo" / "tables"
 POP = "population_by_district_2025"
 HAEUNDAE = "What was the registered population of Haeundae-gu in May 2025?"
+# The parser maps it without two of its words, so the model is asked for SQL (a question the parser
+# maps fully never reaches the model).
+PARTLY_MAPPED = (
+    "What was the registered population of Haeundae-gu in May 2025, counted by the harbour office?"
+)
 # The paths LLMSqlGenerator can take when the model answered (not when it failed).
 MODEL_ANSWERED = re.compile(
     r"^\[sql_generation@1(, sql_repair@1)?\] "
@@ -93,13 +98,13 @@ def comparable(answer: Answer) -> tuple[object, ...]:
     return (answer.answer, answer.confidence, None if sql is None else (sql.query, sql.rows))
 
 
-def offline_answer(stack: Any) -> Answer:
+def offline_answer(stack: Any, question: str = PARTLY_MAPPED) -> Answer:
     offline = Settings(_env_file=None, home=stack.home)  # type: ignore[call-arg]
-    return assistant_with(stack, offline).answer(HAEUNDAE, User())
+    return assistant_with(stack, offline).answer(question, User())
 
 
-def parser_draft(layer: SemanticLayer) -> SqlDraft:
-    return SemanticParserGenerator().generate(HAEUNDAE, layer, [])
+def parser_draft(layer: SemanticLayer, question: str = PARTLY_MAPPED) -> SqlDraft:
+    return SemanticParserGenerator().generate(question, layer, [])
 
 
 def assert_is_the_parsers_answer(draft: SqlDraft, layer: SemanticLayer, reason: str) -> None:
@@ -135,7 +140,7 @@ def test_the_llm_sql_generator_returns_guarded_sql_or_the_parsers_through_the_re
     before = llama_server.chat_requests()
     generator = build_sql_generator(build_chat_model(llm_settings(tmp_path, llama_server.base_url)))
     assert isinstance(generator, LLMSqlGenerator)
-    draft = generator.generate(HAEUNDAE, population_layer, [])
+    draft = generator.generate(PARTLY_MAPPED, population_layer, [])
     assert MODEL_ANSWERED.match(draft.description), draft.description
     assert llama_server.chat_requests() - before in (1, 2)  # the question, and at most one repair
     assert draft.sql is not None  # the parser maps this question, so a fallback still has SQL
@@ -153,10 +158,20 @@ def test_a_whole_request_through_the_factory_built_assistant_never_fails(
     # refuses it (HTTP 400) and the request is answered by the parser, exactly as offline.
     before = llama_server.chat_requests()
     assistant = assistant_with(table_stack, llm_settings(table_stack.home, llama_server.base_url))
-    answer = assistant.answer(HAEUNDAE, User())
+    answer = assistant.answer(PARTLY_MAPPED, User())
     assert llama_server.chat_requests() > before
     assert comparable(answer) == comparable(offline_answer(table_stack))
     assert answer.sql is not None and answer.sql.rows == [[374321]]
+
+
+def test_a_question_the_parser_maps_fully_never_reaches_the_server(
+    llama_server: LlamaServer, table_stack: Any, tmp_path: Path
+) -> None:
+    before = llama_server.chat_requests()
+    assistant = assistant_with(table_stack, llm_settings(table_stack.home, llama_server.base_url))
+    answer = assistant.answer(HAEUNDAE, User())
+    assert llama_server.chat_requests() == before
+    assert comparable(answer) == comparable(offline_answer(table_stack, HAEUNDAE))
 
 
 # -- a dead server and a slow one -----------------------------------------------------------------------
@@ -167,9 +182,9 @@ def test_a_dead_server_is_reported_and_degrades_to_the_parser(
     check = check_chat_model_server(settings)
     assert check.status == ChatModelCheckStatus.UNREACHABLE, check.detail
     started = time.perf_counter()
-    draft = build_sql_generator(build_chat_model(settings)).generate(HAEUNDAE, population_layer, [])
+    draft = build_sql_generator(build_chat_model(settings)).generate(PARTLY_MAPPED, population_layer, [])
     assert_is_the_parsers_answer(draft, population_layer, "chat model failed: Connection error")
-    answer = assistant_with(table_stack, settings).answer(HAEUNDAE, User())
+    answer = assistant_with(table_stack, settings).answer(PARTLY_MAPPED, User())
     assert comparable(answer) == comparable(offline_answer(table_stack))
     assert time.perf_counter() - started < 30
 
@@ -180,8 +195,8 @@ def test_a_server_slower_than_the_timeout_degrades_to_the_parser(
     # Last in the module: the server still works through the abandoned request after the client left.
     settings = llm_settings(table_stack.home, llama_server.base_url, llm_timeout_s=0.05)
     started = time.perf_counter()
-    draft = build_sql_generator(build_chat_model(settings)).generate(HAEUNDAE, population_layer, [])
+    draft = build_sql_generator(build_chat_model(settings)).generate(PARTLY_MAPPED, population_layer, [])
     assert_is_the_parsers_answer(draft, population_layer, "chat model failed: Request timed out")
-    answer = assistant_with(table_stack, settings).answer(HAEUNDAE, User())
+    answer = assistant_with(table_stack, settings).answer(PARTLY_MAPPED, User())
     assert comparable(answer) == comparable(offline_answer(table_stack))
     assert time.perf_counter() - started < 30

@@ -200,3 +200,11 @@ def test_a_caller_may_give_the_history_itself(stack: Any) -> None:
     history = [Turn(question="What was the registered population of Haeundae-gu in May 2025?")]
     answer = assistant.answer("And Suyeong-gu?", User(), history=history)
     assert answer.sql is not None and "수영구" in answer.sql.query
+
+
+def test_a_sentence_without_a_citation_is_not_given(stack: Any) -> None:
+    offline = assistant_for(stack, None).answer(DEADLINE, User())
+    reply = "The agency must decide on a public data request within 10 days of receiving it."
+    _, answer = streamed(assistant_for(stack, model(reply)), DEADLINE)
+    assert answer.answer == offline.answer and answer.citations  # never "not found" for want of a marker
+    assert any("no sentence of the language model's answer was supported" in n for n in answer.notes)
