@@ -109,5 +109,9 @@ class Settings(BaseSettings):
         return self.home / "manifest.json"
 
     @property
+    def sql_examples_path(self) -> Path:
+        return self.home / "sql_examples.yaml"
+
+    @property
     def audit_log_path(self) -> Path:
         return self.home / "audit.jsonl"

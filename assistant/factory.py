@@ -22,6 +22,7 @@ from assistant.llm import build_chat_model, describe_chat_model
 from assistant.llm_compose import LLMComposer
 from assistant.pipeline import AnswerPolicy, Assistant
 from assistant.retrieval import HybridRetriever
+from assistant.sql.examples import SqlExample, load_sql_examples
 from assistant.sql.generator import SemanticParserGenerator, SqlGenerator
 from assistant.sql.llm_generator import LLMSqlGenerator
 from assistant.sql.warehouse import DuckDBWarehouse
@@ -55,13 +56,16 @@ def build_user_directory(settings: Settings) -> UserDirectory:
     return UserDirectory.from_file(settings.api_keys_file, settings.allow_anonymous)
 
 
-def build_sql_generator(chat_model: BaseChatModel | None) -> SqlGenerator:
-    """The semantic-layer parser; with a chat model, the LLM generator with the parser as fallback
-    (a model that fails, times out or writes SQL the guard rejects degrades to the parser)."""
+def build_sql_generator(
+    chat_model: BaseChatModel | None, examples: list[SqlExample] | None = None
+) -> SqlGenerator:
+    """The semantic-layer parser; with a chat model, the LLM generator for what the parser cannot map
+    (a model that fails, times out or writes SQL the guard rejects leaves the parser's draft), with
+    the verified `examples` kept at ingest as few-shot examples."""
     parser = SemanticParserGenerator()
     if chat_model is None:
         return parser
-    return LLMSqlGenerator(chat_model, fallback=parser)
+    return LLMSqlGenerator(chat_model, fallback=parser, examples=examples)
 
 
 def build_composer(chat_model: BaseChatModel | None) -> AnswerComposer:
@@ -104,7 +108,10 @@ def build_assistant(
         conversations=ConversationStore(),
         policy=AnswerPolicy(top_k=settings.top_k, relevance_threshold=settings.relevance_threshold),
         statistics=TableStatisticsAnswerer(
-            stores.warehouse, build_sql_generator(chat_model), settings.sql_timeout_ms, settings.sql_max_rows
+            stores.warehouse,
+            build_sql_generator(chat_model, load_sql_examples(settings.sql_examples_path)),
+            settings.sql_timeout_ms,
+            settings.sql_max_rows,
         ),
         rewriter=build_rewriter(chat_model),
     )

@@ -26,7 +26,7 @@ from ingestion.tables import data_file_of, is_table_card, load_card
 _PROJECT_FILES = {
     "readme.md": "a README, not data",
     "api_keys.toml": "API keys, not data",
-    "examples.yaml": "SQL examples for the semantic layer, not indexed",
+    "examples.yaml": "verified SQL examples: kept for the language model's SQL prompt, not indexed",
 }
 
 NOTHING_TO_INGEST = "no ingestible files in this folder"

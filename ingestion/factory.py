@@ -19,6 +19,7 @@ def build_ingestor(settings: Settings, stores: Stores | None = None) -> Ingestor
             warehouse=stores.warehouse,
             glossary=Glossary.load(settings.glossary_file, for_index=True),
             manifest_path=settings.manifest_path,
+            sql_examples_path=settings.sql_examples_path,
         ),
         ChunkingPolicy(
             max_chars=settings.chunk_size,

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import yaml
 from langchain_core.embeddings import Embeddings
 from rich.progress import Progress
 
@@ -27,6 +28,7 @@ from assistant.errors import CityQAError, ErrorCode
 from assistant.glossary import Glossary
 from assistant.models import Chunk, LoadedSource
 from assistant.sql.cards import TableCard
+from assistant.sql.examples import load_sql_examples
 from assistant.sql.warehouse import DuckDBWarehouse
 from assistant.stores.keyword_index import BM25KeywordIndex
 from assistant.stores.vector_store import ChromaVectorStore
@@ -65,6 +67,9 @@ class IngestStores:
     warehouse: DuckDBWarehouse
     glossary: Glossary
     manifest_path: Path
+    # Where the verified SQL examples found beside ingested tables (examples.yaml) are kept for the
+    # language model's SQL prompt; None keeps none.
+    sql_examples_path: Path | None = None
 
 
 @dataclass
@@ -120,12 +125,39 @@ class Ingestor:
                     reason = f"unexpected error: {type(error).__name__}: {error}"
                     report.failed.append((str(path), readable_name(reason)))
                 progress.advance(task)
+        self._keep_sql_examples([Path(path) for path, _ in discovered.skipped], report)
         if prune:
             changed |= self._prune(manifest, report)
         if changed:
             self.stores.keyword_index.save()
             manifest.save(self.stores.manifest_path)
         return report
+
+    def _keep_sql_examples(self, skipped: list[Path], report: IngestReport) -> None:
+        """Merge the examples.yaml files met into the kept examples (one per question, the newest
+        wins), each only when its SQL runs on the warehouse: an example the model copies must work."""
+        target = self.stores.sql_examples_path
+        files = [path for path in skipped if path.name.lower() == "examples.yaml" and path.is_file()]
+        if target is None or not files:
+            return
+        kept = {example.question: example for example in load_sql_examples(target)}
+        tables = self.stores.warehouse.tables()
+        for path in files:
+            try:
+                examples = load_sql_examples(path)
+            except (ValueError, yaml.YAMLError) as error:
+                report.failed.append((str(path), f"SQL examples not read: {error}"))
+                continue
+            for example in examples:
+                try:
+                    self.stores.warehouse.run_readonly(example.sql, 5000, 1, tables=tables)
+                except CityQAError as error:
+                    report.skipped.append((str(path), f"SQL example {example.question!r}: {error.detail}"))
+                    continue
+                kept[example.question] = example
+        target.parent.mkdir(parents=True, exist_ok=True)
+        rows = [example.model_dump() for example in kept.values()]
+        target.write_text(yaml.safe_dump(rows, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
     def _ingest_file(
         self, path: Path, root: Path, defaults: SourceDefaults, manifest: Manifest, report: IngestReport
