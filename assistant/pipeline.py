@@ -58,6 +58,8 @@ class StatisticsOutcome:
     error: str | None = None
     # When the statistic answered one clause of a longer question, the rest of it (for documents).
     remainder: str | None = None
+    # How the SQL came about, when the answer should say so (a language model that failed …).
+    notes: list[str] = field(default_factory=list)
 
 
 class StatisticsAnswerer(Protocol):
@@ -141,6 +143,7 @@ class Assistant:
             mark = time.perf_counter()
             outcome = self.statistics.answer(question, user, history)
             timings["sql"] = _elapsed_ms(mark)
+            notes += outcome.notes
 
         emit(AnswerEvent(type="status", step="retrieving"))
         mark = time.perf_counter()

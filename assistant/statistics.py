@@ -95,7 +95,9 @@ class TableStatisticsAnswerer:
                     remainder = " ".join(clauses[:position] + clauses[position + 1 :]) or None
                     break
         if draft.sql is None:
-            return StatisticsOutcome(is_statistical=draft.is_statistical, unmapped=list(draft.unmapped))
+            return StatisticsOutcome(
+                is_statistical=draft.is_statistical, unmapped=list(draft.unmapped), notes=list(draft.notes)
+            )
         allowed = self.visible_tables(user)
         try:
             guarded = guard_sql(draft.sql, allowed, dialect=self.warehouse.dialect, max_limit=self.max_rows)
@@ -105,13 +107,19 @@ class TableStatisticsAnswerer:
             # goes to the log only; the user learns that the statistic could not be computed.
             logger.warning("generated SQL failed: %s (%s)", error, draft.sql)
             return StatisticsOutcome(
-                is_statistical=True, slots=draft.slots, error="the statistic could not be computed safely"
+                is_statistical=True,
+                slots=draft.slots,
+                error="the statistic could not be computed safely",
+                notes=list(draft.notes),
             )
         result = result.model_copy(update={"query": guarded.sql, "tables": guarded.tables})
         if result.rows and all(row[-1] is None for row in result.rows):
             # An empty cell is no figure: say the table has none rather than state "no value" as an answer.
             return StatisticsOutcome(
-                is_statistical=True, slots=draft.slots, error="the table has no figure for this"
+                is_statistical=True,
+                slots=draft.slots,
+                error="the table has no figure for this",
+                notes=list(draft.notes),
             )
         korean = is_korean(question)
         sentence = describe_result(draft, result, layer, "ko" if korean else "en")
@@ -134,6 +142,7 @@ class TableStatisticsAnswerer:
             slots=draft.slots,
             remainder=remainder,
             ignored=list(draft.ignored),
+            notes=list(draft.notes),
         )
 
 

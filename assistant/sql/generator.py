@@ -33,6 +33,7 @@ class SqlDraft(BaseModel):
     slots: dict[str, Any] = Field(default_factory=dict, description="Reused by follow-up questions.")
     description: str = ""
     written_by_model: bool = Field(False, description="A language model wrote the SQL (not the parser).")
+    notes: list[str] = Field(default_factory=list, description="What the answer should say about the SQL.")
 
 
 class SqlGenerator(Protocol):

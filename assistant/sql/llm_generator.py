@@ -214,10 +214,12 @@ class LLMSqlGenerator:
                 reply = self._ask(prompt)
             except Exception as error:  # any adapter failure: timeouts, connection, rate limits, …
                 logger.warning("chat model failed (%s): %s: %s", labels[-1], type(error).__name__, error)
-                return self._fall_back(parsed, layer, labels, f"chat model failed: {error}")
+                failed = f"the language model failed ({type(error).__name__})"
+                return self._fall_back(parsed, layer, labels, f"chat model failed: {error}", failed)
             extracted = extract_sql_from_reply(reply)
             if extracted.cannot_answer is not None:
-                return self._fall_back(parsed, layer, labels, f"llm cannot answer: {extracted.cannot_answer}")
+                why = f"llm cannot answer: {extracted.cannot_answer}"
+                return self._fall_back(parsed, layer, labels, why, "the language model wrote no SQL for this")
             sql = extracted.sql or ""
             guarded, rejection = self._validate(sql, allowed)
             if guarded is not None:
@@ -225,7 +227,8 @@ class LLMSqlGenerator:
             logger.warning("LLM SQL rejected (%s): %s (%r)", labels[-1], rejection, sql[:500])
             if attempt >= self.max_repairs:
                 why = f"llm SQL rejected{' after repair' if attempt else ''}: {rejection}"
-                return self._fall_back(parsed, layer, labels, why)
+                refused = "the guard refused the language model's SQL"
+                return self._fall_back(parsed, layer, labels, why, refused)
             attempt += 1
             labels = [*dict.fromkeys([*labels, self.repair_prompt.label])]
             prompt = self.render_repair_prompt(question, layer, sql, rejection)
@@ -277,8 +280,13 @@ class LLMSqlGenerator:
         return draft
 
     @staticmethod
-    def _fall_back(draft: SqlDraft, layer: SemanticLayer, labels: list[str], reason: str) -> SqlDraft:
+    def _fall_back(
+        draft: SqlDraft, layer: SemanticLayer, labels: list[str], reason: str, note: str
+    ) -> SqlDraft:
+        """The parser's draft, described with why the model's SQL was not used, and a note for the
+        answer (which never names a table: the reason may name one the user may not see)."""
         described = f"[{', '.join(labels)}] parser fallback ({reason})"
         if draft.description:
             described += f": {draft.description}"
-        return draft.model_copy(update={"description": described})
+        notes = [*draft.notes, f"{note}: the statistics parser's reading of the question is used"]
+        return draft.model_copy(update={"description": described, "notes": notes})

@@ -8,6 +8,7 @@ demo tables, real Chroma and BM25; the fake hashing embedder (no document retrie
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 import time
@@ -172,6 +173,27 @@ def test_a_question_the_parser_maps_fully_never_reaches_the_server(
     answer = assistant.answer(HAEUNDAE, User())
     assert llama_server.chat_requests() == before
     assert comparable(answer) == comparable(offline_answer(table_stack, HAEUNDAE))
+
+
+def test_drop_table_written_by_the_server_is_refused_by_the_guard_and_the_parser_answers(
+    llama_server: LlamaServer, table_stack: Any, population_layer: SemanticLayer, tmp_path: Path
+) -> None:
+    # A GBNF grammar lets the real server write nothing but DROP TABLE, to the question and the repair.
+    chat_model = build_chat_model(llm_settings(tmp_path, llama_server.base_url))
+    assert chat_model is not None
+    grammar = "root ::= " + json.dumps(f"```sql\nDROP TABLE {POP}\n```")
+    extra = {**(chat_model.extra_body or {}), "grammar": grammar}  # type: ignore[attr-defined]
+    chat_model = chat_model.model_copy(update={"extra_body": extra})
+    before = llama_server.chat_requests()
+    draft = build_sql_generator(chat_model).generate(PARTLY_MAPPED, population_layer, [])
+    assert llama_server.chat_requests() - before == 2  # the question and one repair
+    assert draft.description.startswith(
+        "[sql_generation@1, sql_repair@1] parser fallback (llm SQL rejected after repair: "
+        "only SELECT queries are allowed, not DROP)"
+    ), draft.description
+    assert draft.sql == parser_draft(population_layer).sql
+    assert "the guard refused the language model's SQL" in " ".join(draft.notes)
+    assert POP in table_stack.warehouse.tables()
 
 
 # -- a dead server and a slow one -----------------------------------------------------------------------

@@ -186,6 +186,7 @@ def test_a_failing_model_degrades_the_request_to_the_parsers_answer(table_stack:
     assert failing.calls >= 1
     assert comparable(degraded) == comparable(offline)
     assert degraded.sql is not None and degraded.sql.rows == [[374321]]
+    assert any(note.startswith("the language model failed") for note in degraded.notes), degraded.notes
 
 
 def test_drop_table_from_the_model_is_caught_twice_and_the_parser_answers(table_stack: Any) -> None:
@@ -193,6 +194,9 @@ def test_drop_table_from_the_model_is_caught_twice_and_the_parser_answers(table_
     hostile = replies(f"```sql\nDROP TABLE {POP}\n```", f"DROP TABLE {POP}; SELECT 1")
     degraded = assistant_for(table_stack, chat_model=hostile).answer(PARTLY_MAPPED, User())
     assert comparable(degraded) == comparable(offline)
+    assert "the guard refused the language model's SQL: the statistics parser's reading" in " ".join(
+        degraded.notes
+    )
     assert POP in table_stack.warehouse.tables()
     counted = table_stack.warehouse.run_readonly(f"SELECT count(*) FROM {POP}", 2000, 10, tables=[POP])
     assert counted.rows[0][0] > 0
