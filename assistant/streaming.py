@@ -41,8 +41,12 @@ class AnswerEvent(BaseModel):
     code: str | None = Field(None, description="error: the error code (as in the API's error body).")
 
     def payload(self) -> dict[str, object]:
-        """The event's content without its type and unset fields (the `data:` of a server-sent event)."""
-        return self.model_dump(mode="json", exclude={"type"}, exclude_none=True)
+        """The event's content without its type and unset fields (the `data:` of a server-sent event).
+
+        Only the event's own unset fields are left out: what it carries keeps its null fields, so a
+        `done` event's answer is the very JSON `/api/chat` returns."""
+        data = self.model_dump(mode="json", exclude={"type"})
+        return {name: value for name, value in data.items() if value is not None}
 
 
 EventSink = Callable[[AnswerEvent], None]

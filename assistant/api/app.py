@@ -1,4 +1,5 @@
-"""The FastAPI application: chat, SQL, sources, health.
+"""The FastAPI application: chat (also streamed), SQL, sources, health, and the OpenAI-compatible
+routes (`openai_routes.py`).
 
 No `from __future__ import annotations` here: FastAPI resolves a route's annotations in the module's
 globals, so the closure-local `CurrentUser` dependency would become an unresolvable string and
@@ -7,49 +8,51 @@ FastAPI would read `user` as a required query parameter.
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from assistant.api.auth import api_key_from_headers, security_requirements
-from assistant.api.contract import error_responses, install_openapi_contract
-from assistant.api.errors import error_response, install_error_handlers, request_id_from_header
+from assistant.api.contract import (
+    component,
+    error_responses,
+    event_stream_content,
+    install_openapi_contract,
+    sse_event_schema,
+)
+from assistant.api.errors import ErrorBody, error_response, install_error_handlers, request_id_from_header
 from assistant.api.limits import DEFAULT_MAX_BODY_BYTES, RequestBodyLimit
+from assistant.api.openai_models import ChatCompletionChunk
+from assistant.api.openai_routes import add_openai_routes
+from assistant.api.question_text import QuestionText
+from assistant.api.sse import AnswerEventData, EventStreamResponse, answer_event_stream
 from assistant.errors import CityQAError, ErrorCode
 from assistant.models import Answer, SourceKind, SqlResult, User
 from assistant.pipeline import Assistant
 from assistant.sources import SourceCatalog, SourceDetail, SourceSummary
+from assistant.streaming import EventType
 from assistant.users import UserDirectory
 
 logger = logging.getLogger(__name__)
 
-# Unicode White_Space: a question made only of these is blank. Written out rather than `\s`, which
-# means different sets to Python, pydantic's Rust regex and JSON Schema validators.
-BLANK_CHARACTERS = (
-    "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-    "\u2028\u2029\u202f\u205f\u3000"
-)
-NON_BLANK_PATTERN = "[^" + "".join(f"\\u{ord(character):04x}" for character in BLANK_CHARACTERS) + "]"
 
-
-def _not_blank(text: str) -> str:
-    if all(character in BLANK_CHARACTERS for character in text):
-        raise ValueError("must contain a non-blank character")
-    return text
+# One event of `/api/chat/stream`: an answer event, or the error body of a failure.
+ANSWER_STREAM_EVENT = {
+    "oneOf": [
+        sse_event_schema(
+            component(AnswerEventData), {"enum": [name for name in get_args(EventType) if name != "error"]}
+        ),
+        sse_event_schema(component(ErrorBody), {"const": "error"}),
+    ]
+}
 
 
 class ChatRequest(BaseModel):
     question: Annotated[
-        str,
-        Field(
-            min_length=1,
-            max_length=2000,
-            description="The question, in Korean or English; at least one non-blank character.",
-            json_schema_extra={"pattern": NON_BLANK_PATTERN},
-        ),
-        AfterValidator(_not_blank),
+        QuestionText,
+        Field(description="The question, in Korean or English; at least one non-blank character."),
     ]
     conversation_id: str | None = Field(
         None, max_length=64, description="Continue this conversation (from an earlier answer)."
@@ -84,7 +87,7 @@ def create_app(
         "it is a short plain token).",
     )
     install_error_handlers(app)
-    install_openapi_contract(app)
+    install_openapi_contract(app, event_models=[AnswerEventData, ChatCompletionChunk])
     # Added before the request id middleware, so it runs inside it and its 413 carries the id.
     app.add_middleware(RequestBodyLimit, max_body_bytes=max_body_bytes)
 
@@ -119,6 +122,40 @@ def create_app(
         return await run_in_threadpool(assistant.answer, body.question, user, body.conversation_id)
 
     @app.post(
+        "/api/chat/stream",
+        response_class=EventStreamResponse,
+        responses={
+            200: {
+                "description": "The answer's events, as the pipeline works; `done` (or `error`) last.",
+                "content": event_stream_content(ANSWER_STREAM_EVENT),
+            },
+            **errors(401),
+        },
+        openapi_extra=authenticated,
+    )
+    async def chat_stream(body: ChatRequest, user: CurrentUser, request: Request) -> EventStreamResponse:
+        """`/api/chat` as server-sent events, `event: <type>` and `data: <one line of JSON>`, in this
+        order: `status` {step} as each step starts; `token` {text}, pieces of the answer text (a
+        model's answer sentence by sentence once checked, the offline answer in one piece); for
+        statistics `sql` {text: the query} and `table` {sql: the result}; `citations` {citations};
+        last `done` {answer: the whole answer, as `/api/chat` returns it, which replaces the tokens}.
+        A failure once the stream has started ends it with `error` {the error body} instead of
+        `done`; a bad credential or body is answered before it starts, as on every route.
+
+        ```
+        event: status
+        data: {"step":"retrieving"}
+
+        event: token
+        data: {"text":"The agency must decide on a request within 10 days of receiving it. [1]"}
+
+        event: done
+        data: {"answer":{"answer_id":"a_…","answer":"The agency must decide …","citations":[…],…}}
+        ```"""
+        events = assistant.answer_events(body.question, user, body.conversation_id)
+        return EventStreamResponse(answer_event_stream(events, request.state.request_id, request.url.path))
+
+    @app.post(
         "/api/sql",
         response_model=SqlResult,
         responses=errors(401, 404, 408, 422, notes={404: "No statistics warehouse is configured."}),
@@ -151,4 +188,5 @@ def create_app(
             raise CityQAError(ErrorCode.NOT_FOUND, f"no source {source_id}")
         return detail
 
+    add_openai_routes(app, assistant, current_user, authenticated, max_body_bytes)
     return app

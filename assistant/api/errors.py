@@ -3,6 +3,10 @@
 `ErrorBody` is that shape: the handlers below, the request body limit (`limits.py`) and the HTTP
 server's own protocol errors (`server.py`) all build it, and the OpenAPI document names it for every
 error status of every route (`contract.py`).
+
+Under `/v1/` (the OpenAI-compatible routes) the same body also carries OpenAI's `error` object
+(`OpenAIErrorBody`): OpenAI's clients and the chat front-ends built on them read `error.message`, and
+cityqa's own clients still find `error_code`, `detail` and `request_id` where they always are.
 """
 
 from __future__ import annotations
@@ -43,6 +47,31 @@ class ErrorBody(BaseModel):
     request_id: str = Field(description="The request's id (also in the x-request-id header) to quote.")
 
 
+class OpenAIError(BaseModel):
+    """OpenAI's error object; `code` is cityqa's error code (the same as `error_code`)."""
+
+    message: str = Field(description="The same text as `detail`.")
+    type: Literal["invalid_request_error", "server_error"] = Field(
+        description="OpenAI's error class: `server_error` for a 5xx status, else `invalid_request_error`."
+    )
+    param: None = Field(None, description="Always null: the field at fault is named in `message`.")
+    code: ErrorCode
+
+
+class OpenAIErrorBody(ErrorBody):
+    """The error shape of the OpenAI-compatible routes (`/v1/…`): `ErrorBody` plus OpenAI's `error`."""
+
+    error: OpenAIError
+
+
+OPENAI_PATH_PREFIX = "/v1"
+
+
+def speaks_openai(path: str) -> bool:
+    """Whether a request path belongs to the OpenAI-compatible routes (whose errors add `error`)."""
+    return path == OPENAI_PATH_PREFIX or path.startswith(OPENAI_PATH_PREFIX + "/")
+
+
 def new_request_id() -> str:
     return "r_" + uuid.uuid4().hex[:16]
 
@@ -54,8 +83,17 @@ def request_id_from_header(header: str | None) -> str:
     return new_request_id()
 
 
-def error_body(code: ErrorCode, detail: str, request_id: str) -> dict[str, object]:
-    return ErrorBody(ok=False, error_code=code, detail=detail, request_id=request_id).model_dump(mode="json")
+def error_body(code: ErrorCode, detail: str, request_id: str, path: str = "") -> dict[str, object]:
+    """The error body for a request to `path`: `ErrorBody`, or `OpenAIErrorBody` under `/v1/`."""
+    if speaks_openai(path):
+        kind = "server_error" if code.http_status >= 500 else "invalid_request_error"
+        error = OpenAIError(message=detail, type=kind, code=code)
+        body: ErrorBody = OpenAIErrorBody(
+            ok=False, error_code=code, detail=detail, request_id=request_id, error=error
+        )
+    else:
+        body = ErrorBody(ok=False, error_code=code, detail=detail, request_id=request_id)
+    return body.model_dump(mode="json")
 
 
 def error_headers(code: ErrorCode, request_id: str) -> dict[str, str]:
@@ -80,7 +118,7 @@ def error_response(
     return JSONResponse(
         status_code=status or code.http_status,
         headers={**(headers or {}), **error_headers(code, request_id)},
-        content=error_body(code, detail, request_id),
+        content=error_body(code, detail, request_id, request.url.path),
     )
 
 

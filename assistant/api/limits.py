@@ -86,7 +86,7 @@ async def _refuse(scope: Scope, send: Send, code: ErrorCode, detail: str) -> Non
     # The request id middleware (outside this one) has put the request's id in the scope's state.
     request_id = scope.get("state", {}).get("request_id") or new_request_id()
     response = JSONResponse(
-        error_body(code, detail, request_id),
+        error_body(code, detail, request_id, scope.get("path", "")),
         status_code=code.http_status,
         headers=error_headers(code, request_id),
     )

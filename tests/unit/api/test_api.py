@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from starlette.routing import Route
 
 from assistant.api.app import create_app
-from assistant.api.errors import ErrorBody
+from assistant.api.errors import ErrorBody, OpenAIErrorBody
 from assistant.api.limits import DEFAULT_MAX_BODY_BYTES
 from assistant.models import Classification
 from assistant.sources import SourceCatalog
@@ -62,13 +62,18 @@ def bearer(key: str) -> dict[str, str]:
 def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
     assert response.status_code == status, response.text
     body = response.json()
-    assert set(body) == ERROR_KEYS, body
+    openai = response.request.url.path.startswith("/v1/")
+    assert set(body) == (ERROR_KEYS | {"error"} if openai else ERROR_KEYS), body
     assert body["ok"] is False
     assert body["error_code"] == code
     assert isinstance(body["detail"], str) and body["detail"]
     assert body["request_id"] == response.headers["x-request-id"]
     assert "Traceback" not in response.text
     ErrorBody.model_validate(body)  # the shape the OpenAPI document names for every error
+    if openai:  # the OpenAI-compatible routes add OpenAI's error object, which OpenAI's clients read
+        kind = "server_error" if status >= 500 else "invalid_request_error"
+        assert body["error"] == {"message": body["detail"], "type": kind, "param": None, "code": code}
+        OpenAIErrorBody.model_validate(body)
     if status == 401:
         assert response.headers["www-authenticate"] == "Bearer"
     return body
@@ -194,15 +199,32 @@ def test_healthz(client: TestClient, stack) -> None:
 ROUTE_REQUESTS = {
     "/healthz": ("GET", "/healthz", None),
     "/api/chat": ("POST", "/api/chat", {"question": QUESTION}),
+    "/api/chat/stream": ("POST", "/api/chat/stream", {"question": QUESTION}),
     "/api/sql": ("POST", "/api/sql", {"sql": "SELECT district, land_area_km2 FROM district_land_area"}),
     "/api/sources": ("GET", "/api/sources", None),
     "/api/sources/{source_id:path}": ("GET", f"/api/sources/{PUBLIC_DOC}", None),
+    "/v1/chat/completions": (
+        "POST",
+        "/v1/chat/completions",
+        {"model": "cityqa", "messages": [{"role": "user", "content": QUESTION}]},
+    ),
+    "/v1/models": ("GET", "/v1/models", None),
+    "/v1/models/{model}": ("GET", "/v1/models/cityqa", None),
     "/openapi.json": ("GET", "/openapi.json", None),
     "/docs": ("GET", "/docs", None),
     "/docs/oauth2-redirect": ("GET", "/docs/oauth2-redirect", None),
     "/redoc": ("GET", "/redoc", None),
 }
-AUTHENTICATED = {"/api/chat", "/api/sql", "/api/sources", "/api/sources/{source_id:path}"}
+AUTHENTICATED = {
+    "/api/chat",
+    "/api/chat/stream",
+    "/api/sql",
+    "/api/sources",
+    "/api/sources/{source_id:path}",
+    "/v1/chat/completions",
+    "/v1/models",
+    "/v1/models/{model}",
+}
 ALL_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 
 

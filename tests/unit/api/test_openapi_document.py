@@ -4,6 +4,7 @@ shape, the optional credentials, the request body limit; FastAPI's HTTPValidatio
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,8 +15,13 @@ from assistant.api.limits import DEFAULT_MAX_BODY_BYTES
 from assistant.users import UserDirectory
 
 ERROR_BODY = {"$ref": "#/components/schemas/ErrorBody"}
+OPENAI_ERROR_BODY = {"$ref": "#/components/schemas/OpenAIErrorBody"}  # under /v1/: ErrorBody + `error`
 AUTHENTICATED = {
     ("post", "/api/chat"),
+    ("post", "/api/chat/stream"),
+    ("post", "/v1/chat/completions"),
+    ("get", "/v1/models"),
+    ("get", "/v1/models/{model}"),
     ("post", "/api/sql"),
     ("get", "/api/sources"),
     ("get", "/api/sources/{source_id}"),
@@ -24,6 +30,10 @@ AUTHENTICATED = {
 EXPECTED_ERRORS = {
     ("get", "/healthz"): {"400", "413", "500"},
     ("post", "/api/chat"): {"400", "401", "413", "500"},
+    ("post", "/api/chat/stream"): {"400", "401", "413", "500"},
+    ("post", "/v1/chat/completions"): {"400", "401", "404", "413", "500"},
+    ("get", "/v1/models"): {"400", "401", "413", "500"},
+    ("get", "/v1/models/{model}"): {"400", "401", "404", "413", "500"},
     ("post", "/api/sql"): {"400", "401", "404", "408", "413", "422", "500"},
     ("get", "/api/sources"): {"400", "401", "413", "500"},
     ("get", "/api/sources/{source_id}"): {"400", "401", "404", "413", "500"},
@@ -55,7 +65,8 @@ def test_every_operation_documents_each_error_status_with_the_error_shape(stack)
             assert response["description"], (key, status)
             assert "x-request-id" in response["headers"], (key, status)
             if status != "200":
-                assert response["content"] == {"application/json": {"schema": ERROR_BODY}}, (key, status)
+                body = OPENAI_ERROR_BODY if key[1].startswith("/v1/") else ERROR_BODY
+                assert response["content"] == {"application/json": {"schema": body}}, (key, status)
 
 
 def test_the_error_shape_is_one_strict_model(stack) -> None:
@@ -115,3 +126,53 @@ def test_a_question_must_have_a_non_blank_character(stack) -> None:
     question = _document(stack)["components"]["schemas"]["ChatRequest"]["properties"]["question"]
     assert question["pattern"].startswith("[^") and "\\u3000" in question["pattern"]
     assert (question["minLength"], question["maxLength"]) == (1, 2000)
+
+
+def _references(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        if isinstance(node.get("$ref"), str):
+            yield node["$ref"]
+        for value in node.values():
+            yield from _references(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _references(value)
+
+
+def test_every_reference_resolves(stack) -> None:
+    """Components only streamed events use (which FastAPI does not list) are in the document too."""
+    document = _document(stack)
+    schemas = document["components"]["schemas"]
+    references = set(_references(document))
+    assert {"#/components/schemas/AnswerEventData", "#/components/schemas/ChatCompletionChunk"} <= references
+    for reference in references:
+        assert reference.startswith("#/components/schemas/"), reference
+        assert reference.removeprefix("#/components/schemas/") in schemas, reference
+
+
+def test_the_streaming_routes_document_their_events(stack) -> None:
+    paths = _document(stack)["paths"]
+    answer_stream = paths["/api/chat/stream"]["post"]["responses"]["200"]["content"]
+    assert set(answer_stream) == {"text/event-stream"}
+    events = answer_stream["text/event-stream"]["itemSchema"]["oneOf"]
+    data = [event["properties"]["data"] for event in events]
+    assert {item["contentMediaType"] for item in data} == {"application/json"}
+    assert [item["contentSchema"] for item in data] == [
+        {"$ref": "#/components/schemas/AnswerEventData"},
+        ERROR_BODY,
+    ]
+    assert events[0]["properties"]["event"]["enum"] == [
+        "status",
+        "token",
+        "sql",
+        "table",
+        "citations",
+        "done",
+    ]
+    completions = paths["/v1/chat/completions"]["post"]["responses"]["200"]["content"]
+    assert completions["application/json"]["schema"] == {"$ref": "#/components/schemas/ChatCompletion"}
+    chunk = completions["text/event-stream"]["itemSchema"]["properties"]["data"]["anyOf"]
+    assert chunk[0] == {"const": "[DONE]"}
+    assert chunk[1]["contentSchema"] == {
+        "anyOf": [{"$ref": "#/components/schemas/ChatCompletionChunk"}, OPENAI_ERROR_BODY]
+    }

@@ -23,9 +23,13 @@ from assistant.api.app import create_app
 OPERATIONS = {
     "GET /healthz",
     "POST /api/chat",
+    "POST /api/chat/stream",
     "POST /api/sql",
     "GET /api/sources",
     "GET /api/sources/{source_id}",
+    "POST /v1/chat/completions",
+    "GET /v1/models",
+    "GET /v1/models/{model}",
 }
 # Per phase (coverage, fuzzing, stateful) and operation; enough to find every hole the API had, and
 # quick on the shared 2-core machine.
