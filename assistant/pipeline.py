@@ -9,6 +9,7 @@ import re
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -60,6 +61,18 @@ class StatisticsOutcome:
     remainder: str | None = None
     # How the SQL came about, when the answer should say so (a language model that failed …).
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Retrieved:
+    """What retrieval found for one question."""
+
+    terms: QueryTerms
+    candidates: list[Passage]  # retrieved for this user, best first
+    relevant: list[Passage]  # good enough to answer from
+    dataset_question: bool
+    catalog: list[Passage] = field(default_factory=list)  # a dataset question's entries, best first
+    datasets: list[Passage] = field(default_factory=list)  # those good enough to answer it
 
 
 class StatisticsAnswerer(Protocol):
@@ -126,60 +139,101 @@ class Assistant:
         timings: dict[str, float] = {}
         asked = question.strip()
         conversation_id, stored = self.conversations.history(conversation_id, user.key_id)
+        kept_by_caller = history is not None  # then the caller remembers this turn, not the store
         history = stored if history is None else history
         notes: list[str] = []
+
         question = asked
         if history and self.rewriter is not None:
             emit(AnswerEvent(type="status", step="rewriting"))
-            mark = time.perf_counter()
-            rewrite = self.rewriter.rewrite(asked, history)
-            timings["rewrite"] = _elapsed_ms(mark)
+            with _timed(timings, "rewrite"):
+                rewrite = self.rewriter.rewrite(asked, history)
             question = rewrite.question
             notes += rewrite.notes
-
         outcome: StatisticsOutcome | None = None
         if self.statistics is not None:
             emit(AnswerEvent(type="status", step="computing"))
-            mark = time.perf_counter()
-            outcome = self.statistics.answer(question, user, history)
-            timings["sql"] = _elapsed_ms(mark)
+            with _timed(timings, "sql"):
+                outcome = self.statistics.answer(question, user, history)
             notes += outcome.notes
-
         emit(AnswerEvent(type="status", step="retrieving"))
-        mark = time.perf_counter()
-        search_question = question if question != asked else _with_context(question, history)
-        terms = self.retriever.query_terms(search_question)
-        candidates = self.retriever.retrieve_passages_for_user(
-            search_question, user, self.policy.top_k * 2, terms
-        )
-        relevant = _answerable_passages(candidates, self.policy, question)
-        catalog: list[Passage] = []  # a dataset question's catalog entries, best first
-        datasets: list[Passage] = []  # those good enough to answer it
-        dataset_question = asks_for_dataset(question)
-        if dataset_question and not (outcome is not None and outcome.part):
-            catalog = self._catalog_entries(search_question, user, terms)
-            datasets = datasets_covering(
-                catalog, terms, self.policy.catalog_min_coverage, self.policy.catalog_min_title_coverage
-            )[: self.policy.top_k]
-            if datasets:
-                candidates = datasets + [p for p in candidates if p.chunk.kind != SourceKind.CATALOG]
-            else:
-                # No dataset matches: say so rather than list unrelated ones. A document may still
-                # answer when it speaks to the subject, not merely to "which department publishes".
-                relevant = self._documents_on_topic(relevant, terms)
-        timings["retrieve"] = _elapsed_ms(mark)
+        with _timed(timings, "retrieve"):
+            search_question = question if question != asked else _with_context(question, history)
+            found = self._retrieve(search_question, question, user, outcome)
 
         answer = Answer(
             answer_id="a_" + uuid.uuid4().hex[:16],
             conversation_id=conversation_id,
             question=asked,
             answer="",
-            retrieved_source_ids=list(dict.fromkeys(p.chunk.source_id for p in candidates)),
+            retrieved_source_ids=list(dict.fromkeys(p.chunk.source_id for p in found.candidates)),
             notes=notes,
         )
         emit(AnswerEvent(type="status", step="composing"))
         relay = _TextRelay(emit)
-        mark = time.perf_counter()
+        with _timed(timings, "compose"):
+            self._compose(answer, question, found, outcome, user, relay)
+        if not answer.citations:
+            self._not_found(answer, question, self._suggestable(found), outcome)
+
+        timings["total"] = _elapsed_ms(started)
+        answer.timings_ms = {name: round(value, 1) for name, value in timings.items()}
+        if not kept_by_caller:
+            self.conversations.append(
+                conversation_id,
+                user.key_id,
+                Turn(question=question, answer=answer.answer, slots=dict(outcome.slots) if outcome else {}),
+            )
+        self.audit_log.record(user, answer)
+        if not relay.sent or not answer.citations:
+            emit(AnswerEvent(type="token", text=answer.answer))  # the offline path: in one piece
+        if answer.sql is not None:
+            emit(AnswerEvent(type="sql", text=answer.sql.query))
+            emit(AnswerEvent(type="table", sql=answer.sql))
+        emit(AnswerEvent(type="citations", citations=answer.citations))
+        return answer
+
+    def _retrieve(
+        self, search_question: str, question: str, user: User, outcome: StatisticsOutcome | None
+    ) -> _Retrieved:
+        """The passages for the question, and for a dataset question its catalog entries."""
+        terms = self.retriever.query_terms(search_question)
+        candidates = self.retriever.retrieve_passages_for_user(
+            search_question, user, self.policy.top_k * 2, terms
+        )
+        found = _Retrieved(
+            terms=terms,
+            candidates=candidates,
+            relevant=_answerable_passages(candidates, self.policy, question),
+            dataset_question=asks_for_dataset(question),
+        )
+        if found.dataset_question and not (outcome is not None and outcome.part):
+            found.catalog = self._catalog_entries(search_question, user, terms)
+            found.datasets = datasets_covering(
+                found.catalog, terms, self.policy.catalog_min_coverage, self.policy.catalog_min_title_coverage
+            )[: self.policy.top_k]
+            if found.datasets:
+                found.candidates = found.datasets + [
+                    p for p in candidates if p.chunk.kind != SourceKind.CATALOG
+                ]
+            else:
+                # No dataset matches: say so rather than list unrelated ones. A document may still
+                # answer when it speaks to the subject, not merely to "which department publishes".
+                found.relevant = self._documents_on_topic(found.relevant, terms)
+        return found
+
+    def _compose(
+        self,
+        answer: Answer,
+        question: str,
+        found: _Retrieved,
+        outcome: StatisticsOutcome | None,
+        user: User,
+        relay: _TextRelay,
+    ) -> None:
+        """Compose by route — a statistic, a dataset question, a statistics question the tables could
+        not compute, anything else from the passages — and state it in `answer` once verified."""
+        terms, relevant = found.terms, found.relevant
         composition: Composition | None
         no_department = False  # a dataset question for a department, answered by an entry naming none
         document_answer = self._document_answer(question, relevant, terms, outcome)
@@ -193,13 +247,13 @@ class Assistant:
                 )
             if outcome.ignored:
                 answer.notes.append("not used from the question: " + ", ".join(outcome.ignored))
-        elif datasets:
+        elif found.datasets:
             # A dataset question (even one the tables tried and could not map: "사회지표 통계는
             # 조사주기가 어떻게 되나요?") is answered by the catalog entries that name its subject.
-            relevant = datasets
-            composition = self.composer.compose(question, datasets, terms.topic_terms(), None, relay)
+            relevant = found.datasets
+            composition = self.composer.compose(question, relevant, terms.topic_terms(), None, relay)
             led = composition.provided.get(1)
-            entry = next((p for p in datasets if led and p.chunk.source_id == led.source_id), datasets[0])
+            entry = next((p for p in relevant if led and p.chunk.source_id == led.source_id), relevant[0])
             no_department = asks_which_department(question) and not names_department(entry)
             if no_department:
                 answer.notes.append("the catalog entry names the agency but no department")
@@ -212,44 +266,29 @@ class Assistant:
             composition = document_answer
         else:
             composition = self.composer.compose(question, relevant, terms, None, relay)
-        timings["compose"] = _elapsed_ms(mark)
+        if composition is None:
+            return
+        answer.notes += composition.notes
+        answer.prompt = composition.prompt
+        self._state(answer, composition, relevant, outcome, composition is document_answer)
+        lead = composition.provided.get(1)
+        catalog_lead = bool(answer.citations) and lead is not None and lead.kind == SourceKind.CATALOG
+        if catalog_lead and (not found.dataset_question or no_department):
+            # "해운대구 1인 가구 수": a dataset about it is a lead to follow, not the answer;
+            # "어느 부서 소관?" answered with an agency alone leaves the question open
+            answer.confidence = "low"
 
-        if composition is not None:
-            answer.notes += composition.notes
-            answer.prompt = composition.prompt
-            self._state(answer, composition, relevant, outcome, composition is document_answer)
-            lead = composition.provided.get(1)
-            catalog_lead = bool(answer.citations) and lead is not None and lead.kind == SourceKind.CATALOG
-            if catalog_lead and (not dataset_question or no_department):
-                # "해운대구 1인 가구 수": a dataset about it is a lead to follow, not the answer;
-                # "어느 부서 소관?" answered with an agency alone leaves the question open
-                answer.confidence = "low"
-        if not answer.citations:
-            if catalog:
-                # only datasets that share some of the subject, in their title too, are worth suggesting
-                candidates = datasets_covering(
-                    catalog,
-                    terms,
-                    self.policy.catalog_suggestion_coverage,
-                    self.policy.catalog_min_title_coverage,
-                )
-            self._not_found(answer, question, candidates, outcome)
-
-        timings["total"] = _elapsed_ms(started)
-        answer.timings_ms = {name: round(value, 1) for name, value in timings.items()}
-        self.conversations.append(
-            conversation_id,
-            user.key_id,
-            Turn(question=question, answer=answer.answer, slots=dict(outcome.slots) if outcome else {}),
+    def _suggestable(self, found: _Retrieved) -> list[Passage]:
+        """Where the datasets suggested with a not-found answer come from: for a dataset question only
+        entries that share some of the subject, in their title too; else whatever was retrieved."""
+        if not found.catalog:
+            return found.candidates
+        return datasets_covering(
+            found.catalog,
+            found.terms,
+            self.policy.catalog_suggestion_coverage,
+            self.policy.catalog_min_title_coverage,
         )
-        self.audit_log.record(user, answer)
-        if not relay.sent or not answer.citations:
-            emit(AnswerEvent(type="token", text=answer.answer))  # the offline path: in one piece
-        if answer.sql is not None:
-            emit(AnswerEvent(type="sql", text=answer.sql.query))
-            emit(AnswerEvent(type="table", sql=answer.sql))
-        emit(AnswerEvent(type="citations", citations=answer.citations))
-        return answer
 
     def answer_events(
         self,
@@ -483,6 +522,16 @@ def _with_context(question: str, history: list[Turn]) -> str:
     if history and len(search_tokens(question)) <= _FOLLOW_UP_MAX_TOKENS:
         return f"{history[-1].question} {question}"
     return question
+
+
+@contextmanager
+def _timed(timings: dict[str, float], step: str) -> Iterator[None]:
+    """Record how long the block took, in ms, under `step`."""
+    mark = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[step] = _elapsed_ms(mark)
 
 
 def _elapsed_ms(since: float) -> float:

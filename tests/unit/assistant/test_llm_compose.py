@@ -200,6 +200,8 @@ def test_a_caller_may_give_the_history_itself(stack: Any) -> None:
     history = [Turn(question="What was the registered population of Haeundae-gu in May 2025?")]
     answer = assistant.answer("And Suyeong-gu?", User(), history=history)
     assert answer.sql is not None and "수영구" in answer.sql.query
+    # the caller keeps the conversation: the store remembers nothing of it
+    assert assistant.conversations.history(answer.conversation_id, User().key_id)[1] == []
 
 
 def test_a_sentence_without_a_citation_is_not_given(stack: Any) -> None:
