@@ -7,11 +7,12 @@ import functools
 from typing import Any
 
 import pytest
-from langchain_core.callbacks import BaseCallbackHandler, CallbackManagerForLLMRun
+from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatResult
+from llm_doubles import PromptRecorder
 from sqltest_support import TABLES_DIR, demo_cards, demo_layer, run_sql
 
 from assistant.errors import CityQAError
@@ -28,17 +29,6 @@ AREA = "district_land_area"
 HAEUNDAE = "What was the registered population of Haeundae-gu in May 2025, counted by the harbour office?"
 GOOD_SQL = f"SELECT district, total_population FROM {POP} WHERE district = '해운대구' LIMIT 1"
 
-
-class PromptRecorder(BaseCallbackHandler):
-    """Keeps the text of every prompt the chat model receives."""
-
-    def __init__(self) -> None:
-        self.prompts: list[str] = []
-
-    def on_chat_model_start(
-        self, serialized: dict[str, Any], messages: list[list[BaseMessage]], **kwargs: Any
-    ) -> None:
-        self.prompts.extend(str(message.content) for batch in messages for message in batch)
 
 
 class FakeTimeoutChatModel(BaseChatModel):
