@@ -149,6 +149,14 @@ class LLMComposer:
             extract.prompt = self.prompt.label
             return extract
         notes += [f"removed a sentence of the language model's answer: {problem}" for problem in rejected]
+        # The extract's evidence (coverage, answer type, margin) vouches for its leading source; an
+        # answer that does not cite that source has none of it.
+        numbers = {int(n) for n in CITATION_MARK.findall(" ".join(accepted))} & sources.provided.keys()
+        cited = {sources.provided[n].source_id for n in numbers}
+        lead = extract.provided.get(1)
+        elsewhere = lead is not None and lead.source_id not in cited
+        if elsewhere:
+            notes.append("the language model answered from other sources than the best-matching passage")
         return Composition(
             text=" ".join(accepted),
             provided=sources.provided,
@@ -156,7 +164,7 @@ class LLMComposer:
             answer_type_met=extract.answer_type_met,
             lead_margin=extract.lead_margin,
             notes=notes,
-            downgraded=bool(rejected),
+            downgraded=bool(rejected) or elsewhere,
             prompt=self.prompt.label,
         )
 

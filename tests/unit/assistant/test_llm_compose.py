@@ -188,3 +188,21 @@ def test_a_sentence_without_a_citation_is_not_given(stack: Any) -> None:
     _, answer = streamed(assistant_for(stack, model(reply)), DEADLINE)
     assert answer.answer == offline.answer and answer.citations  # never "not found" for want of a marker
     assert any("no sentence of the language model's answer was supported" in n for n in answer.notes)
+
+
+def test_a_model_answer_citing_another_source_than_the_best_match_is_low(stack: Any) -> None:
+    recorder = PromptRecorder()
+    offline = assistant_for(stack, None).answer(DEADLINE, User())
+    assert offline.confidence == "high"
+    probe = model("NOT_IN_SOURCES", recorder=recorder)
+    assistant_for(stack, probe).answer(DEADLINE, User())
+    # the numbered sources as the model saw them: find one that is not the extract's lead
+    lead_title = offline.citations[0].title
+    blocks = [b for b in recorder.prompts[0].split("\n\n") if b.startswith("[")]
+    other = next(b for b in blocks if lead_title not in b.splitlines()[0])
+    n = other[1 : other.index("]")]
+    words = other.splitlines()[1][:80]
+    _, answer = streamed(assistant_for(stack, model(f"{words} [{n}].")), DEADLINE)
+    assert answer.citations and answer.citations[0].title != lead_title, answer
+    assert answer.confidence == "low"
+    assert any("other sources than the best-matching passage" in note for note in answer.notes)
