@@ -26,7 +26,7 @@ HISTORY_TURNS = 3
 _ANSWER_CHARS = 300  # of each earlier answer shown to the model: enough to name what it was about
 _MAX_GROWTH_CHARS = 200  # a standalone question is the follow-up plus what it left out, not an essay
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_LABEL = re.compile(r"^\s*(?:standalone question|question|질문)\s*[:：]\s*", re.IGNORECASE)
+_LABEL = re.compile(r"^\s*(?:standalone question|question|질문|q)\s*[:：]\s*", re.IGNORECASE)
 
 
 @dataclass
@@ -84,6 +84,8 @@ class LLMFollowUpRewriter:
             return "it was empty"
         if len(rewritten) > len(question) + _MAX_GROWTH_CHARS:
             return "it was too long"
+        if rewritten != question and any(rewritten == turn.question for turn in history):
+            return "it repeated an earlier question"  # a small model echoes the conversation
         said = question + " " + " ".join(f"{turn.question} {turn.answer}" for turn in history)
         known = set(_NUMBER.findall(said))
         invented = [number for number in _NUMBER.findall(rewritten) if number not in known]

@@ -79,8 +79,10 @@ class _Sources:
         if invented:
             return "figures not in its sources: " + ", ".join(invented)
         words = set(search_tokens(CITATION_MARK.sub(" ", sentence)))
+        if not words:
+            return "no words besides the citation"  # a bare "[1]" cites, but says nothing
         known = set(search_tokens(" ".join(texts))) | set(search_tokens(question))
-        if words and len(words & known) / len(words) < MIN_SUPPORT:
+        if len(words & known) / len(words) < MIN_SUPPORT:
             return "words not in its sources: " + ", ".join(sorted(words - known)[:5])
         return None
 
@@ -139,11 +141,13 @@ class LLMComposer:
             else []
         )
         if not accepted:
-            why = (
-                "the language model found no answer in the sources"
-                if _refuses(reply)
-                else "no sentence of the language model's answer was supported by the sources"
-            )
+            if _refuses(reply):
+                why = "the language model found no answer in the sources"
+            elif rejected:
+                reasons = "; ".join(dict.fromkeys(problem.partition(":")[0] for problem in rejected))
+                why = f"no sentence of the language model's answer was supported by the sources ({reasons})"
+            else:
+                why = "the language model's reply was empty"
             extract.notes += notes + [f"{why}: the answer is quoted from the sources"]
             extract.downgraded = True  # the model read the sources differently: a guess either way
             extract.prompt = self.prompt.label

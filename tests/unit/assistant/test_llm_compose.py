@@ -206,3 +206,18 @@ def test_a_model_answer_citing_another_source_than_the_best_match_is_low(stack: 
     assert answer.citations and answer.citations[0].title != lead_title, answer
     assert answer.confidence == "low"
     assert any("other sources than the best-matching passage" in note for note in answer.notes)
+
+
+def test_a_bare_citation_marker_is_no_answer(stack: Any) -> None:
+    offline = assistant_for(stack, None).answer(DEADLINE, User())
+    _, answer = streamed(assistant_for(stack, model("[1]")), DEADLINE)
+    assert answer.answer == offline.answer  # seen with SmolLM2: a reply of "[1]" alone
+    assert any("no words besides the citation" in note for note in answer.notes)
+
+
+def test_a_rewrite_that_echoes_an_earlier_question_is_not_used(stack: Any) -> None:
+    first = "What was the registered population of Haeundae-gu in May 2025?"
+    assistant = assistant_for(stack, model(f"Q: {first}"))  # seen with SmolLM2: the history echoed
+    opening = assistant.answer(first, User())
+    follow_up = assistant.answer("And Suyeong-gu?", User(), opening.conversation_id)
+    assert any("repeated an earlier question" in note for note in follow_up.notes), follow_up.notes
