@@ -149,7 +149,9 @@ class LLMComposer:
             else:
                 why = "the language model's reply was empty"
             extract.notes += notes + [f"{why}: the answer is quoted from the sources"]
-            extract.downgraded = True  # the model read the sources differently: a guess either way
+            # A model that finds no answer where the extract found one reads the sources otherwise:
+            # which is right is a guess. Sentences that failed the checks say nothing of the extract.
+            extract.downgraded = _refuses(reply)
             extract.prompt = self.prompt.label
             return extract
         notes += [f"removed a sentence of the language model's answer: {problem}" for problem in rejected]
