@@ -454,11 +454,13 @@ def test_blank_questions_are_what_the_schema_pattern_says(
         assert response.status_code == 200, response.text
 
 
-def test_an_unexpected_failure_is_the_same_shape_without_a_traceback(stack) -> None:
-    class BrokenComposer:
-        def compose(self, *args: Any) -> Any:
-            raise RuntimeError("secret internal state")
+class BrokenComposer:
+    def compose(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("secret internal state")
 
+
+def client_whose_composer_fails(stack: Any) -> TestClient:
+    """The app over the stack's assistant with a composer that raises: an unexpected failure."""
     broken = type(stack.assistant)(
         retriever=stack.assistant.retriever,
         composer=BrokenComposer(),
@@ -466,7 +468,11 @@ def test_an_unexpected_failure_is_the_same_shape_without_a_traceback(stack) -> N
         conversations=stack.assistant.conversations,
         policy=stack.assistant.policy,
     )
-    client = TestClient(create_app(broken, stack.users, stack.sources), raise_server_exceptions=False)
+    return TestClient(create_app(broken, stack.users, stack.sources), raise_server_exceptions=False)
+
+
+def test_an_unexpected_failure_is_the_same_shape_without_a_traceback(stack) -> None:
+    client = client_whose_composer_fails(stack)
     response = client.post("/api/chat", json={"question": QUESTION}, headers={"x-request-id": "req-500"})
     assert response.status_code == 500
     body = response.json()

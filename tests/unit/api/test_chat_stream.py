@@ -12,7 +12,15 @@ import pytest
 from event_streams import ServerSentEvent, read_events
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from test_api import PERSONNEL_DOC, PERSONNEL_KEY, PUBLIC_DOC, QUESTION, assert_error, bearer
+from test_api import (
+    PERSONNEL_DOC,
+    PERSONNEL_KEY,
+    PUBLIC_DOC,
+    QUESTION,
+    assert_error,
+    bearer,
+    client_whose_composer_fails,
+)
 
 from assistant.api.app import create_app
 from assistant.models import Answer
@@ -130,20 +138,8 @@ def test_anonymous_streams_are_refused_when_anonymous_access_is_off(stack) -> No
     assert answer_of(stream(closed, QUESTION, headers=bearer(PERSONNEL_KEY)))["citations"]
 
 
-class BrokenComposer:
-    def compose(self, *args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError("secret internal state")
-
-
 def test_a_failure_in_the_stream_ends_it_with_an_error_event(stack) -> None:
-    broken = type(stack.assistant)(
-        retriever=stack.assistant.retriever,
-        composer=BrokenComposer(),
-        audit_log=stack.assistant.audit_log,
-        conversations=stack.assistant.conversations,
-        policy=stack.assistant.policy,
-    )
-    client = TestClient(create_app(broken, stack.users, stack.sources), raise_server_exceptions=False)
+    client = client_whose_composer_fails(stack)
     response = client.post(
         "/api/chat/stream", json={"question": QUESTION}, headers={"x-request-id": "req-err"}
     )

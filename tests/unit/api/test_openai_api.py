@@ -14,8 +14,16 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
-from test_api import PERSONNEL_DOC, PERSONNEL_KEY, PUBLIC_DOC, QUESTION, assert_error, bearer
-from test_chat_stream import LAND_AREA, PER_ANSWER, WALRUS, BrokenComposer
+from test_api import (
+    PERSONNEL_DOC,
+    PERSONNEL_KEY,
+    PUBLIC_DOC,
+    QUESTION,
+    assert_error,
+    bearer,
+    client_whose_composer_fails,
+)
+from test_chat_stream import LAND_AREA, PER_ANSWER, WALRUS
 
 from assistant.api.app import create_app
 from assistant.config import Settings
@@ -283,14 +291,7 @@ def test_unknown_v1_routes_are_openai_404s(client: TestClient, path: str) -> Non
 
 
 def test_a_failure_in_a_streamed_completion_is_an_error_event(stack) -> None:
-    broken = type(stack.assistant)(
-        retriever=stack.assistant.retriever,
-        composer=BrokenComposer(),
-        audit_log=stack.assistant.audit_log,
-        conversations=stack.assistant.conversations,
-        policy=stack.assistant.policy,
-    )
-    client = TestClient(create_app(broken, stack.users, stack.sources), raise_server_exceptions=False)
+    client = client_whose_composer_fails(stack)
     chunks, body = complete_streamed(client, ask(QUESTION))
     assert chunks[-1] == {
         "ok": False,
