@@ -10,15 +10,13 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
+from live_server import live_server
 
 from assistant.api.app import create_app
 from assistant.api.errors import ErrorBody
@@ -61,22 +59,9 @@ def app(tmp_path_factory, stack_builder) -> Iterator[FastAPI]:
 
 @pytest.fixture(scope="module", params=[SERVE_HTTP_PROTOCOL, JsonErrorsH11Protocol], ids=lambda p: p.__name__)
 def server(request, app: FastAPI) -> Iterator[Server]:
-    listening = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listening.bind(("127.0.0.1", 0))  # a free port, held from here on: no race with other tests
     # `cityqa serve`'s uvicorn settings (assistant/cli.py), with a test protocol and a quiet log.
-    config = uvicorn.Config(app, http=request.param, log_level="warning", lifespan="off")
-    uvicorn_server = uvicorn.Server(config)
-    thread = threading.Thread(target=uvicorn_server.run, kwargs={"sockets": [listening]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not uvicorn_server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    yield Server(port=listening.getsockname()[1], protocol=request.param)
-    uvicorn_server.should_exit = True
-    thread.join(timeout=10)
-    listening.close()
+    with live_server(app, protocol=request.param) as port:
+        yield Server(port=port, protocol=request.param)
 
 
 def exchange(server: Server, raw: bytes) -> RawResponse:
