@@ -43,7 +43,11 @@ MIN_SUPPORT = 0.6
 class _Sources:
     """The numbered sources as the model sees them, with what each grounds."""
 
-    def __init__(self, passages: list[Passage], statistics: StatisticsPart | None) -> None:
+    def __init__(self, question: str, passages: list[Passage], statistics: StatisticsPart | None) -> None:
+        self.question_tokens = set(search_tokens(question))
+        # Each source's figures and words, read once for all the sentences that cite it.
+        self._values: dict[int, set[float]] = {}
+        self._tokens: dict[int, set[str]] = {}
         self.provided: dict[int, Citation] = {}
         self.text: dict[int, str] = {}
         self.rows: dict[int, list[list[object]]] = {}
@@ -68,23 +72,32 @@ class _Sources:
     def prompt_block(self) -> str:
         return "\n\n".join(f"[{n}] {text}" for n, text in self.text.items())
 
-    def problem_with(self, sentence: str, question: str) -> str | None:
+    def problem_with(self, sentence: str) -> str | None:
         """Why `sentence` may not be given as an answer from the sources it cites, or None."""
         cited = {int(n) for n in CITATION_MARK.findall(sentence)} & self.provided.keys()
         if not cited:
             return "no citation of a source given"  # no source, no answer: a sentence too
-        texts = [self.text[n] for n in cited]
-        values = source_values(texts, [row for n in cited for row in self.rows.get(n, [])])
+        values = sorted(set().union(*(self._values_of(n) for n in cited)))
         invented = ungrounded_figures(sentence, values)
         if invented:
             return "figures not in its sources: " + ", ".join(invented)
         words = set(search_tokens(CITATION_MARK.sub(" ", sentence)))
         if not words:
             return "no words besides the citation"  # a bare "[1]" cites, but says nothing
-        known = set(search_tokens(" ".join(texts))) | set(search_tokens(question))
+        known = self.question_tokens.union(*(self._tokens_of(n) for n in cited))
         if len(words & known) / len(words) < MIN_SUPPORT:
             return "words not in its sources: " + ", ".join(sorted(words - known)[:5])
         return None
+
+    def _values_of(self, n: int) -> set[float]:
+        if n not in self._values:
+            self._values[n] = set(source_values([self.text[n]], self.rows.get(n, [])))
+        return self._values[n]
+
+    def _tokens_of(self, n: int) -> set[str]:
+        if n not in self._tokens:
+            self._tokens[n] = set(search_tokens(self.text[n]))
+        return self._tokens[n]
 
 
 class LLMComposer:
@@ -104,7 +117,7 @@ class LLMComposer:
         extract = self.fallback.compose(question, passages, terms, statistics)
         if not extract.provided or (statistics is not None and not statistics.written_by_model):
             return extract  # nothing answers it, or a computed statistic that states itself exactly
-        sources = _Sources(passages, statistics)
+        sources = _Sources(question, passages, statistics)
         prompt = self.prompt.render(
             language="Korean" if is_korean(question) else "English",
             question=question,
@@ -114,7 +127,7 @@ class LLMComposer:
         rejected: list[str] = []
 
         def consider(sentence: str) -> None:
-            problem = sources.problem_with(sentence, question)
+            problem = sources.problem_with(sentence)
             if problem:
                 logger.info("model sentence dropped (%s): %r", problem, sentence[:300])
                 rejected.append(problem)
