@@ -14,7 +14,7 @@ export CITYQA_PORT ?= 8000
 
 DEMO_PATHS := data/demo/catalogs data/demo/documents data/demo/tables
 
-.PHONY: install demo ingest serve test test-fast lint bench eval eval-blind clean
+.PHONY: install browser demo ingest serve test test-fast lint bench eval eval-blind clean
 
 install: $(STAMP)
 
@@ -46,7 +46,15 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: lint
+# The page's browser tests drive Debian's Chromium (never a browser playwright downloads) and need
+# fonts-nanum to draw Korean. Installed with apt when missing (as root, or through sudo).
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+browser:
+	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi nanum; then :; else \
+		$(SUDO) apt-get install -y -q chromium fonts-nanum || \
+		{ $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium fonts-nanum; }; fi
+
+test: lint browser
 	$(BIN)/python -m pytest
 
 test-fast: install

@@ -7,14 +7,22 @@ import os
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.models import Answer, User
+
+if TYPE_CHECKING:
+    from assistant.feedback import FeedbackRecord
 
 
 class AuditLog:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
+        # answer_id -> key id of the user it was given to; read from the file as it grows (also the
+        # rows other processes appended), so feedback can be checked against the answer it rates.
+        self._answer_owners: dict[str, str] = {}
+        self._bytes_indexed = 0
 
     def record(self, user: User, answer: Answer) -> None:
         self._append(self._answer_row(user, answer))
@@ -34,6 +42,29 @@ class AuditLog:
                 "timings_ms": {"total": round(milliseconds, 1)},
             }
         )
+
+    def record_feedback(self, feedback: FeedbackRecord) -> None:
+        """A rating of an earlier answer; `answer_id` links it to that answer's row."""
+        self._append({"kind": "feedback", **feedback.model_dump(mode="json")})
+
+    def answer_owner(self, answer_id: str) -> str | None:
+        """Key id of the user the answer was given to, or None when the log holds no such answer."""
+        with self._lock:
+            self._index_new_rows()
+            return self._answer_owners.get(answer_id)
+
+    def _index_new_rows(self) -> None:
+        if not self.path.exists():
+            return
+        with self.path.open("rb") as log:
+            log.seek(self._bytes_indexed)
+            for line in log:
+                if not line.endswith(b"\n"):  # a row still being written: read it next time
+                    break
+                self._bytes_indexed += len(line)
+                row = json.loads(line)
+                if row.get("kind") == "answer":
+                    self._answer_owners[row["answer_id"]] = row["user"]
 
     @staticmethod
     def _answer_row(user: User, answer: Answer) -> dict[str, object]:

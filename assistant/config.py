@@ -91,6 +91,20 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address `cityqa serve` listens on.")
     port: int = Field(8000, description="Port `cityqa serve` listens on.")
     log_level: str = Field("INFO", description="Python logging level.")
+    slack_bot_token: SecretStr | None = Field(
+        None,
+        description="Slack bot token (xoxb-…); with the signing secret, the bot answers at /slack/events.",
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        None, description="Slack signing secret: requests to /slack/events without its signature are refused."
+    )
+    slack_users_file: Path | None = Field(
+        None,
+        description="TOML file mapping Slack users and channels to cityqa users; others are public.",
+    )
+    slack_api_url: str | None = Field(
+        None, description="Base URL of the Slack Web API; empty uses Slack's own (https://slack.com/api/)."
+    )
 
     @property
     def chroma_path(self) -> Path:
@@ -111,6 +125,10 @@ class Settings(BaseSettings):
     @property
     def sql_examples_path(self) -> Path:
         return self.home / "sql_examples.yaml"
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.home / "feedback.sqlite3"
 
     @property
     def audit_log_path(self) -> Path:

@@ -16,6 +16,7 @@ from assistant.config import Settings
 from assistant.conversations import ConversationStore
 from assistant.embeddings import PACKAGED_E5, PACKAGED_MINILM, embedder_for
 from assistant.errors import CityQAError
+from assistant.feedback import FeedbackStore
 from assistant.followups import FollowUpRewriter, LLMFollowUpRewriter
 from assistant.glossary import Glossary
 from assistant.llm import build_chat_model, describe_chat_model
@@ -114,6 +115,7 @@ def build_assistant(
             settings.sql_max_rows,
         ),
         rewriter=build_rewriter(chat_model),
+        feedback=FeedbackStore(settings.feedback_path),
     )
 
 

@@ -19,6 +19,7 @@ from assistant.citations import verify_citations
 from assistant.compose import AnswerComposer, Composition, StatisticsPart
 from assistant.conversations import ConversationStore
 from assistant.errors import CityQAError, ErrorCode
+from assistant.feedback import FeedbackRecord, FeedbackRequest, FeedbackStore
 from assistant.followups import FollowUpRewriter
 from assistant.intent import asks_for_dataset, asks_which_department
 from assistant.models import Answer, Confidence, Passage, SourceKind, SqlResult, Suggestion, Turn, User
@@ -111,6 +112,7 @@ class Assistant:
         policy: AnswerPolicy,
         statistics: StatisticsAnswerer | None = None,
         rewriter: FollowUpRewriter | None = None,
+        feedback: FeedbackStore | None = None,
     ) -> None:
         self.retriever = retriever
         self.composer = composer
@@ -121,6 +123,7 @@ class Assistant:
         # Rewrites a follow-up into a standalone question (a chat model); None: offline, where a
         # short follow-up is searched together with the previous question.
         self.rewriter = rewriter
+        self.feedback = feedback
 
     def answer(
         self,
@@ -315,6 +318,22 @@ class Assistant:
             raise
         self.audit_log.record_sql(user, sql, f"ok: {result.row_count} row(s)", _elapsed_ms(started))
         return result
+
+    def record_feedback(self, user: User, feedback: FeedbackRequest, shared: bool = False) -> FeedbackRecord:
+        """Store a rating of an earlier answer and log it beside that answer in the audit log.
+
+        Only the person the answer was given to may rate it, unless it was `shared` (posted where
+        others saw it, as in a Slack channel). An unknown answer and someone else's answer get the
+        same "not found": answer ids are not disclosed.
+        """
+        if self.feedback is None:
+            raise CityQAError(ErrorCode.NOT_FOUND, "no feedback store is configured")
+        owner = self.audit_log.answer_owner(feedback.answer_id)
+        if owner is None or (owner != user.key_id and not shared):
+            raise CityQAError(ErrorCode.NOT_FOUND, f"no answer {feedback.answer_id}")
+        record = self.feedback.record(user, feedback)
+        self.audit_log.record_feedback(record)
+        return record
 
     @staticmethod
     def _state(

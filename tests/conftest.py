@@ -26,6 +26,7 @@ from assistant.compose import AnswerComposer, ExtractiveComposer  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.conversations import ConversationStore  # noqa: E402
 from assistant.fakes import FakeHashingEmbedder  # noqa: E402
+from assistant.feedback import FeedbackStore
 from assistant.glossary import Glossary  # noqa: E402
 from assistant.pipeline import AnswerPolicy, Assistant  # noqa: E402
 from assistant.retrieval import HybridRetriever  # noqa: E402
@@ -111,6 +112,7 @@ def build_stack(
         statistics=TableStatisticsAnswerer(
             warehouse, SemanticParserGenerator(), timeout_ms=2000, max_rows=200
         ),
+        feedback=FeedbackStore(paths.feedback_path),
     )
     return CityQAStack(
         home=home,

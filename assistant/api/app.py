@@ -1,5 +1,5 @@
-"""The FastAPI application: chat (also streamed), SQL, sources, health, and the OpenAI-compatible
-routes (`openai_routes.py`).
+"""The FastAPI application: chat (also streamed), SQL, sources, feedback, health, the
+OpenAI-compatible routes (`openai_routes.py`) and the web chat page (`assistant/web`).
 
 No `from __future__ import annotations` here: FastAPI resolves a route's annotations in the module's
 globals, so the closure-local `CurrentUser` dependency would become an unresolvable string and
@@ -29,11 +29,13 @@ from assistant.api.openai_routes import add_openai_routes
 from assistant.api.question_text import QuestionText
 from assistant.api.sse import AnswerEventData, EventStreamResponse, answer_event_stream
 from assistant.errors import CityQAError, ErrorCode
+from assistant.feedback import FeedbackRecord, FeedbackRequest
 from assistant.models import Answer, SourceKind, SqlResult, User
 from assistant.pipeline import Assistant
 from assistant.sources import SourceCatalog, SourceDetail, SourceSummary
 from assistant.streaming import EventType
 from assistant.users import UserDirectory
+from assistant.web import add_web_routes
 
 logger = logging.getLogger(__name__)
 
@@ -188,5 +190,23 @@ def create_app(
             raise CityQAError(ErrorCode.NOT_FOUND, f"no source {source_id}")
         return detail
 
+    @app.post(
+        "/api/feedback",
+        response_model=FeedbackRecord,
+        status_code=201,
+        responses=errors(
+            401,
+            404,
+            notes={404: "No such answer, or not one given to the caller (the same answer)."},
+        ),
+        openapi_extra=authenticated,
+    )
+    def give_feedback(body: FeedbackRequest, user: CurrentUser) -> FeedbackRecord:
+        """Rate an answer the caller was given: thumbs up or down, with an optional comment. Stored
+        durably and logged in the audit log beside the answer (`answer_id`); a second rating of the
+        same answer by the same person replaces the first."""
+        return assistant.record_feedback(user, body)
+
     add_openai_routes(app, assistant, current_user, authenticated, max_body_bytes)
+    add_web_routes(app)
     return app

@@ -197,12 +197,15 @@ def test_healthz(client: TestClient, stack) -> None:
 # Every route of the app with a request that reaches it successfully. A new route fails
 # `test_every_route_is_covered` until it is added here (and so to every error test below).
 ROUTE_REQUESTS = {
+    "/": ("GET", "/", None),  # the web chat page (assistant/web): no credential needed to load it
     "/healthz": ("GET", "/healthz", None),
     "/api/chat": ("POST", "/api/chat", {"question": QUESTION}),
     "/api/chat/stream": ("POST", "/api/chat/stream", {"question": QUESTION}),
     "/api/sql": ("POST", "/api/sql", {"sql": "SELECT district, land_area_km2 FROM district_land_area"}),
     "/api/sources": ("GET", "/api/sources", None),
     "/api/sources/{source_id:path}": ("GET", f"/api/sources/{PUBLIC_DOC}", None),
+    # The answer id is replaced by one given to the caller (`successful_request`).
+    "/api/feedback": ("POST", "/api/feedback", {"answer_id": "a_0", "rating": "up"}),
     "/v1/chat/completions": (
         "POST",
         "/v1/chat/completions",
@@ -221,10 +224,12 @@ AUTHENTICATED = {
     "/api/sql",
     "/api/sources",
     "/api/sources/{source_id:path}",
+    "/api/feedback",
     "/v1/chat/completions",
     "/v1/models",
     "/v1/models/{model}",
 }
+CREATED = {"/api/feedback"}
 ALL_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -235,14 +240,23 @@ def _routes(app: FastAPI) -> list[Route]:
 def test_every_route_is_covered(app: FastAPI) -> None:
     assert {route.path for route in _routes(app)} == set(ROUTE_REQUESTS)
     api_paths = {route.path for route in app.routes if isinstance(route, APIRoute)}
-    assert api_paths - {"/healthz"} == AUTHENTICATED
+    assert api_paths - {"/healthz", "/"} == AUTHENTICATED
+
+
+def successful_request(client: TestClient, path: str, headers: dict[str, str] | None = None) -> Any:
+    """The route's good request, sent; feedback rates an answer the same caller was just given."""
+    method, url, body = ROUTE_REQUESTS[path]
+    if path == "/api/feedback":
+        asked = client.post("/api/chat", json={"question": QUESTION}, headers=headers)
+        body = {**body, "answer_id": asked.json()["answer_id"]}
+    response = client.request(method, url, json=body, headers=headers)
+    assert response.status_code == (201 if path in CREATED else 200), (path, response.text)
+    return response
 
 
 def test_every_route_answers_its_good_request(client: TestClient, app: FastAPI) -> None:
     for route in _routes(app):
-        method, url, body = ROUTE_REQUESTS[route.path]
-        response = client.request(method, url, json=body)
-        assert response.status_code == 200, (route.path, response.text)
+        successful_request(client, route.path)
 
 
 def test_wrong_method_on_every_route(client: TestClient, app: FastAPI) -> None:
@@ -340,8 +354,7 @@ def test_anonymous_when_disallowed_on_every_authenticated_route(
         response = closed_client.request(method, url, json=body)
         if route.path in AUTHENTICATED:
             assert_error(response, 401, "unauthorized")
-            keyed = closed_client.request(method, url, json=body, headers=bearer(INTERNAL_KEY))
-            assert keyed.status_code == 200, keyed.text
+            successful_request(closed_client, route.path, bearer(INTERNAL_KEY))
         else:
             assert response.status_code == 200
 
@@ -394,7 +407,7 @@ def test_body_limit_is_a_create_app_parameter(stack) -> None:
         assert_error(response, 400, "bad_request")
 
 
-@pytest.mark.parametrize("path", ["/nope", "/api/nope", "/api/chat/extra", "/healthz/x", "/"])
+@pytest.mark.parametrize("path", ["/nope", "/api/nope", "/api/chat/extra", "/healthz/x", "/index.html"])
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_unknown_route(client: TestClient, path: str, method: str) -> None:
     assert_error(client.request(method, path), 404, "not_found")
