@@ -161,12 +161,17 @@ def serve(
     settings = _settings()
     _log_chat_model_check(settings)
     stores = open_stores(settings)
+    assistant, users = build_assistant(settings, stores), build_user_directory(settings)
     application = create_app(
-        build_assistant(settings, stores),
-        build_user_directory(settings),
-        SourceCatalog(stores.keyword_index),
-        max_body_bytes=settings.max_request_bytes,
+        assistant, users, SourceCatalog(stores.keyword_index), max_body_bytes=settings.max_request_bytes
     )
+    if settings.slack_bot_token and settings.slack_signing_secret:  # the Slack bot, when configured
+        from assistant.bot import add_slack_routes, build_slack_app
+
+        add_slack_routes(application, build_slack_app(settings, assistant, users))
+        logging.getLogger("cityqa").info("Slack bot listening at /slack/events")
+    elif settings.slack_bot_token or settings.slack_signing_secret:
+        logging.getLogger("cityqa").warning("Slack bot off: it needs the bot token and the signing secret")
     uvicorn.run(
         application,
         host=host or settings.host,

@@ -26,6 +26,7 @@ from ingestion.tables import data_file_of, is_table_card, load_card
 _PROJECT_FILES = {
     "readme.md": "a README, not data",
     "api_keys.toml": "API keys, not data",
+    "slack_users.toml": "the Slack bot's user mapping, not data",
     "examples.yaml": "verified SQL examples: kept for the language model's SQL prompt, not indexed",
 }
 

@@ -27,6 +27,7 @@ OPERATIONS = {
     "POST /api/sql",
     "GET /api/sources",
     "GET /api/sources/{source_id}",
+    "POST /api/feedback",
     "POST /v1/chat/completions",
     "GET /v1/models",
     "GET /v1/models/{model}",
