@@ -33,7 +33,8 @@ ingest: install
 
 demo: ingest
 	@echo
-	@echo "cityqa is starting on http://127.0.0.1:$(CITYQA_PORT) (Ctrl-C stops it). Ask a question:"
+	@echo "cityqa is starting: open http://127.0.0.1:$(CITYQA_PORT)/ for the chat page (Ctrl-C stops it)."
+	@echo "Or ask over the API:"
 	@echo "  curl -s http://127.0.0.1:$(CITYQA_PORT)/api/chat -H 'content-type: application/json' \\"
 	@echo "       -d '{\"question\": \"How many days does an agency have to decide on a public data request?\"}'"
 	@echo
