@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from assistant.answer_types import AnswerType, expected_answer_type
 from assistant.audit import AuditLog
 from assistant.catalog_search import datasets_covering, names_department, rank_catalog
 from assistant.citations import verify_citations
@@ -427,8 +428,10 @@ class Assistant:
         answer suggests the datasets instead)."""
         if outcome is None or not outcome.is_statistical:
             return None
-        if outcome.part is not None and not outcome.part.written_by_model:
-            return None  # the parser computed it; a model's SQL gives way to a document that answers well
+        if outcome.part is not None and not outcome.part.written_by_model and not outcome.ignored:
+            # The parser computed it from the whole question. A model's SQL, or a statistic that left
+            # some of the asker's words out, gives way to a document that answers well.
+            return None
         documents = [passage for passage in relevant if passage.chunk.kind == SourceKind.DOCUMENT]
         if not documents:
             return None
@@ -438,7 +441,8 @@ class Assistant:
             lead is not None
             and composition.answer_type_met
             and (composition.lead_coverage or 0.0) >= _DOCUMENT_FALLBACK_COVERAGE
-            and _DIGIT.search(lead.snippet)  # a question for a number wants a figure, not a mention
+            # a question for a number wants a figure, not a mention; "누구 승인?" wants an office
+            and (expected_answer_type(question) == AnswerType.WHO or _DIGIT.search(lead.snippet))
         ):
             return composition
         return None
