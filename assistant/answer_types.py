@@ -19,18 +19,24 @@ class AnswerType(enum.StrEnum):
     AMOUNT = "amount"
     DATE = "date"
     WHO = "who"
+    DEFINITION = "definition"
 
 
 _FLAGS = re.IGNORECASE
 # Asked-for kinds, most specific first: "몇 년마다" is a cycle before it is a period.
 _QUESTION_CUES: list[tuple[AnswerType, re.Pattern[str]]] = [
-    # "주기를 몇 번 놓치면" counts times, whatever else it names.
-    (AnswerType.COUNT, re.compile(r"몇\s*번(?!\s*째)|몇\s*회|how many times", _FLAGS)),
+    # "주기를 몇 번 놓치면" counts times, whatever else it names; "위원 몇 명 이내로" counts heads
+    # (its "이내" is no period).
+    (
+        AnswerType.COUNT,
+        re.compile(r"몇\s*번(?!\s*째)|몇\s*회|how many times|몇\s*(명|인)\s*이(내|하|상)", _FLAGS),
+    ),
     (
         AnswerType.CYCLE,
         re.compile(
             r"몇\s*년\s*(마다|에\s*한\s*번|주기|단위)|주기|얼마나\s*자주|얼마\s*만에\s*한\s*번|몇\s*년에\s*한"
-            r"|how often|how frequently|every how many|how many years (between|apart)|what interval|cycle",
+            r"|how often|how frequently|every how many|how many years (between|apart)|what interval|cycle"
+            r"|how regularly",
             _FLAGS,
         ),
     ),
@@ -74,13 +80,25 @@ _QUESTION_CUES: list[tuple[AnswerType, re.Pattern[str]]] = [
             _FLAGS,
         ),
     ),
+    # Last: "what is a …" asks for a definition only when it asks for nothing more specific.
+    (
+        AnswerType.DEFINITION,
+        re.compile(
+            r"정의|뜻(이|은|을)?\b|(이)?란\s*(무엇|뭐|뭔)|무슨\s*뜻|의미(가|는)?\s*(무엇|뭐|뭔)"
+            r"|\bdefin(e|es|ed|ition)\b|\bmeaning of\b|what does .{1,60} mean\b|what counts as"
+            r"|^\s*(what|who)\s*(is|are|'s)\s+(a|an)\s|what'?s\s+(a|an)\s",
+            _FLAGS,
+        ),
+    ),
 ]
 _NUMBER = r"(\d[\d,\.]*|[일이삼사오육칠팔구십백천]+)"
 _SENTENCE_FACTS: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.CYCLE: re.compile(
         rf"{_NUMBER}\s*(년|개월|월|주|일)\s*(마다|주기|단위)|매년|매월|매주|매일|매\s*{_NUMBER}\s*년|반기|분기"
         rf"|(연|년|월|주)\s*{_NUMBER}\s*회|실시간|수시|(일|월|연|년)\s*단위|every\s+(\w+\s+)?(years?|months?)"
-        r"|annual(ly)?|each year|biennial|once a year|quarterly|monthly|weekly|daily|real[- ]time",
+        r"|annual(ly)?|each year|every year|yearly|biennial(ly)?|(semi|bi)-?annual(ly)?|once a year"
+        r"|twice a year"
+        r"|quarterly|monthly|weekly|daily|real[- ]time|every\s+(\w+\s+)?(weeks?|days?|quarters?)",
         _FLAGS,
     ),
     AnswerType.DATE: re.compile(
@@ -100,6 +118,12 @@ _SENTENCE_FACTS: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.COUNT: re.compile(
         rf"{_NUMBER}\s*(명|인|개|곳|건|급|번|회|members?|persons?|people|times)|(한|두|세|네)\s*(차례|번)"
         r"|\b(once|twice)\b",
+        _FLAGS,
+    ),
+    # A definition: "「X」이란 … 말한다", "X means …", "Data Steward – Departmental staff …".
+    AnswerType.DEFINITION: re.compile(
+        r"[\"“'‘「][^\"”'’」]{1,60}[\"”'’」]\s*(이)?란|(이)?란\s.{0,200}(말한다|뜻한다|의미한다)|말한다\.?$"
+        r"|\bmeans?\b|\brefers? to\b|is defined as|shall mean|\b[A-Z][\w ]{1,40}\s[–—]\s",
         _FLAGS,
     ),
     AnswerType.WHO: re.compile(

@@ -19,6 +19,12 @@ from assistant.answer_types import AnswerType, expected_answer_type, gives_answe
         ("Who appoints the chief data officer?", AnswerType.WHO),
         ("데이터의 날은 몇 월 며칠이에요?", AnswerType.DATE),
         ("What does the policy say about open formats?", None),
+        ("분쟁조정위원회는 위원 몇 명 이내로 구성되나요?", AnswerType.COUNT),  # "이내" of a head count
+        ("How regularly is the inventory reviewed?", AnswerType.CYCLE),
+        ("'공공데이터'의 법적 정의가 뭐예요?", AnswerType.DEFINITION),
+        ("What's a data steward under the policy?", AnswerType.DEFINITION),
+        ("What is the term of office of a member?", AnswerType.PERIOD),  # "what is the …" asks more
+        ("협약에 들어가야 하는 내용이 뭐예요?", None),
     ],
 )
 def test_the_kind_of_answer_a_question_asks_for(question: str, expected: AnswerType | None) -> None:
@@ -36,6 +42,12 @@ def test_the_kind_of_answer_a_question_asks_for(question: str, expected: AnswerT
         (AnswerType.AMOUNT, "300만원 이하의 과태료를 부과한다.", True),
         (AnswerType.WHO, "행정안전부장관이 지정한다.", True),
         (AnswerType.WHO, "지정하여야 한다.", False),
+        (AnswerType.CYCLE, "The city shall conduct a yearly review of its progress.", True),
+        (AnswerType.CYCLE, "The committee meets every two weeks.", True),
+        (AnswerType.DEFINITION, "“가명정보”란 추가 정보 없이는 개인을 알아볼 수 없는 정보를 말한다.", True),
+        (AnswerType.DEFINITION, "Data steward – a staff member named by each department.", True),
+        (AnswerType.DEFINITION, "“Open data” means data that anyone may use.", True),
+        (AnswerType.DEFINITION, "이 법에서 사용하는 용어의 뜻은 다음과 같다.", False),
         (None, "아무 문장", True),
     ],
 )
