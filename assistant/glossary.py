@@ -25,6 +25,8 @@ _BUILT_IN = (
     ("busan_glossary.yaml", True),
     ("catalog_glossary.yaml", True),
     ("admin_law_glossary.yaml", False),
+    # Korean spellings of foreign places whose policies are compared (위치토 → Wichita): question side.
+    ("world_places_glossary.yaml", False),
 )
 
 
