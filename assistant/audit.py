@@ -1,8 +1,15 @@
-"""Append-only audit log: one JSON line per answer (who, what, which sources and SQL, how long)."""
+"""Append-only audit log: one JSON line per answer (who, what, which sources and SQL, how long).
+
+Shared by every process that answers (several `cityqa serve` workers, the CLI): each row is one
+`write()` to a file opened with O_APPEND, which the kernel places whole at the end of the file, so
+rows from different processes never interleave or overwrite each other (on a local disk; not NFS).
+`answer_owner` reads the rows other processes appended as the file grows.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 from datetime import UTC, datetime
@@ -14,6 +21,8 @@ from assistant.models import Answer, User
 if TYPE_CHECKING:
     from assistant.feedback import FeedbackRecord
 
+logger = logging.getLogger(__name__)
+
 
 class AuditLog:
     def __init__(self, path: Path) -> None:
@@ -22,6 +31,7 @@ class AuditLog:
         # answer_id -> key id of the user it was given to; read from the file as it grows (also the
         # rows other processes appended), so feedback can be checked against the answer it rates.
         self._answer_owners: dict[str, str] = {}
+        self._indexed_file: tuple[int, int] | None = None  # (device, inode) of the file indexed
         self._bytes_indexed = 0
 
     def record(self, user: User, answer: Answer) -> None:
@@ -54,16 +64,28 @@ class AuditLog:
             return self._answer_owners.get(answer_id)
 
     def _index_new_rows(self) -> None:
-        if not self.path.exists():
+        try:
+            log = self.path.open("rb")
+        except FileNotFoundError:
             return
-        with self.path.open("rb") as log:
+        with log:
+            status = os.fstat(log.fileno())
+            if (status.st_dev, status.st_ino) != self._indexed_file or status.st_size < self._bytes_indexed:
+                # Another file (rotated, or restored from a backup) or a truncated one: read it from
+                # the start. Owners already read stay known (answer ids are unique).
+                self._indexed_file = (status.st_dev, status.st_ino)
+                self._bytes_indexed = 0
             log.seek(self._bytes_indexed)
             for line in log:
                 if not line.endswith(b"\n"):  # a row still being written: read it next time
                     break
                 self._bytes_indexed += len(line)
-                row = json.loads(line)
-                if row.get("kind") == "answer":
+                try:
+                    row = json.loads(line)
+                except ValueError:
+                    logger.warning("audit log %s: an unreadable row skipped", self.path)
+                    continue
+                if isinstance(row, dict) and row.get("kind") == "answer":
                     self._answer_owners[row["answer_id"]] = row["user"]
 
     @staticmethod
@@ -92,6 +114,9 @@ class AuditLog:
             # O_APPEND: each line lands whole at the end, never overwriting earlier rows.
             descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
             try:
-                os.write(descriptor, line.encode("utf-8"))
+                data = line.encode("utf-8")
+                written = os.write(descriptor, data)  # one write: the row lands whole
+                if written != len(data):
+                    raise OSError(f"audit log {self.path}: only {written} of {len(data)} bytes written")
             finally:
                 os.close(descriptor)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from assistant.audit import AuditLog
 from assistant.compose import AnswerComposer, ExtractiveComposer
 from assistant.config import Settings
-from assistant.conversations import ConversationStore
+from assistant.conversations import SQLiteConversationStore
 from assistant.embeddings import PACKAGED_E5, PACKAGED_MINILM, embedder_for
 from assistant.errors import CityQAError
 from assistant.feedback import FeedbackStore
@@ -106,7 +106,7 @@ def build_assistant(
         retriever=retriever,
         composer=build_composer(chat_model),
         audit_log=AuditLog(settings.audit_log_path),
-        conversations=ConversationStore(),
+        conversations=SQLiteConversationStore(settings.state_path),
         policy=AnswerPolicy(top_k=settings.top_k, relevance_threshold=settings.relevance_threshold),
         statistics=TableStatisticsAnswerer(
             stores.warehouse,

@@ -24,7 +24,7 @@ import pytest  # noqa: E402
 from assistant.audit import AuditLog
 from assistant.compose import AnswerComposer, ExtractiveComposer  # noqa: E402
 from assistant.config import Settings  # noqa: E402
-from assistant.conversations import ConversationStore  # noqa: E402
+from assistant.conversations import SQLiteConversationStore  # noqa: E402
 from assistant.fakes import FakeHashingEmbedder  # noqa: E402
 from assistant.feedback import FeedbackStore
 from assistant.glossary import Glossary  # noqa: E402
@@ -107,7 +107,7 @@ def build_stack(
         ),
         composer=composer or ExtractiveComposer(),
         audit_log=AuditLog(paths.audit_log_path),
-        conversations=ConversationStore(),
+        conversations=SQLiteConversationStore(paths.state_path),
         policy=policy or AnswerPolicy(),
         statistics=TableStatisticsAnswerer(
             warehouse, SemanticParserGenerator(), timeout_ms=2000, max_rows=200

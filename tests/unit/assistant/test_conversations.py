@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.conversations import ConversationStore
+from assistant.conversations import SQLiteConversationStore
 from assistant.models import Classification, Turn, User
 from assistant.pipeline import NOT_FOUND_EN
 
@@ -64,15 +64,41 @@ def test_a_new_conversation_gets_an_id_and_continues_with_it(stack) -> None:
     assert len(turns) == 2
 
 
+def test_a_made_up_id_starts_a_new_conversation_without_context(stack) -> None:
+    made_up = "c_my-own-conversation"
+
+    answer = stack.assistant.answer(FOLLOW_UP, ALICE, made_up)
+
+    assert answer.conversation_id != made_up
+    assert answer.answer == NOT_FOUND_EN
+    # the new conversation is stored under the issued id, never under the client's
+    assert stack.assistant.conversations.history(made_up, ALICE.key_id)[0] != made_up
+    _, turns = stack.assistant.conversations.history(answer.conversation_id, ALICE.key_id)
+    assert [turn.question for turn in turns] == [FOLLOW_UP]
+
+
+def test_an_anonymous_conversation_is_continued_by_whoever_holds_its_id(stack) -> None:
+    """Every anonymous caller is the one owner "anonymous": the unguessable id is the bearer token."""
+    first = stack.assistant.answer(FIRST, User())
+
+    with_the_id = stack.assistant.answer(FOLLOW_UP, User(), first.conversation_id)
+    without_it = stack.assistant.answer(FOLLOW_UP, User())
+
+    assert with_the_id.conversation_id == first.conversation_id
+    assert PROCEDURE in {citation.source_id for citation in with_the_id.citations}
+    assert without_it.conversation_id not in (first.conversation_id, with_the_id.conversation_id)
+    assert without_it.answer == NOT_FOUND_EN
+
+
 def test_store_keeps_owners_apart_and_forgets_the_oldest() -> None:
-    store = ConversationStore(max_conversations=2)
+    store = SQLiteConversationStore.in_memory(max_conversations=2)
     conversation, turns = store.history(None, "alice")
     assert turns == []
     store.append(conversation, "alice", Turn(question="q1"))
     assert store.history(conversation, "alice") == (conversation, [Turn(question="q1")])
     other_id, other_turns = store.history(conversation, "bob")
     assert other_id != conversation and other_turns == []
-    store.append("c_second", "bob", Turn(question="b1"))
-    store.append("c_third", "bob", Turn(question="b2"))
+    store.append(store.history(None, "bob")[0], "bob", Turn(question="b1"))
+    store.append(store.history(None, "bob")[0], "bob", Turn(question="b2"))
     forgotten_id, forgotten = store.history(conversation, "alice")
-    assert forgotten == []
+    assert forgotten == [] and forgotten_id != conversation
