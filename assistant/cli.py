@@ -20,6 +20,7 @@ from rich.table import Table
 
 from assistant.config import Settings
 from assistant.errors import CityQAError, ErrorCode
+from assistant.logging_setup import LogFormat, configure_logging
 from assistant.models import Classification
 
 if TYPE_CHECKING:
@@ -33,9 +34,10 @@ errors = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _settings() -> Settings:
+def _settings(log_format: LogFormat = LogFormat.TEXT) -> Settings:
+    """Settings, with logging set up: `log_format` unless CITYQA_LOG_FORMAT says otherwise."""
     settings = Settings()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level, settings.log_format or log_format)
     return settings
 
 
@@ -154,16 +156,21 @@ def serve(
     import uvicorn
 
     from assistant.api.app import create_app
+    from assistant.api.rate_limit import RateLimit
     from assistant.api.server import SERVE_HTTP_PROTOCOL
     from assistant.factory import build_assistant, build_user_directory, open_stores
     from assistant.sources import SourceCatalog
 
-    settings = _settings()
+    settings = _settings(LogFormat.JSON)
     _log_chat_model_check(settings)
     stores = open_stores(settings)
     assistant, users = build_assistant(settings, stores), build_user_directory(settings)
     application = create_app(
-        assistant, users, SourceCatalog(stores.keyword_index), max_body_bytes=settings.max_request_bytes
+        assistant,
+        users,
+        SourceCatalog(stores.keyword_index),
+        max_body_bytes=settings.max_request_bytes,
+        rate_limit=RateLimit(settings.rate_limit_per_minute, settings.rate_limit_burst),
     )
     if settings.slack_bot_token and settings.slack_signing_secret:  # the Slack bot, when configured
         from assistant.bot import add_slack_routes, build_slack_app
@@ -177,7 +184,10 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         http=SERVE_HTTP_PROTOCOL,
-        log_level="info",
+        # uvicorn's records go through cityqa's logging (JSON lines); the app logs one access line
+        # per request itself, with the request id (`cityqa.access`).
+        log_config=None,
+        access_log=False,
     )
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from assistant.logging_setup import LogFormat
+
 
 class LLMBackend(enum.StrEnum):
     """Which chat model answers: none (offline, extractive and rule-based) or an OpenAI-compatible server."""
@@ -23,7 +25,10 @@ class Settings(BaseSettings):
 
     home: Path = Field(
         Path(".cityqa"),
-        description="Folder holding the stores: Chroma, keyword index, warehouse, manifest, audit log.",
+        description=(
+            "Folder holding the stores: Chroma, keyword index, warehouse, manifest, audit log, "
+            "feedback and conversations (on a local disk: several server processes share it)."
+        ),
     )
     allow_anonymous: bool = Field(
         True, description="Answer requests without an API key, with public clearance."
@@ -91,6 +96,20 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address `cityqa serve` listens on.")
     port: int = Field(8000, description="Port `cityqa serve` listens on.")
     log_level: str = Field("INFO", description="Python logging level.")
+    log_format: LogFormat | None = Field(
+        None,
+        description="Log lines: 'json' (one object per line) or 'text'; empty: json for `cityqa serve`, "
+        "text for the other commands.",
+    )
+    rate_limit_per_minute: int = Field(
+        120,
+        ge=0,
+        description="Requests a minute each API key (without one: each client address) may make to the "
+        "answering routes (chat, SQL, feedback, /v1/chat/completions), per server process; 0: no limit.",
+    )
+    rate_limit_burst: int = Field(
+        30, ge=1, description="Requests an API key may make at once before the per-minute rate applies."
+    )
     slack_bot_token: SecretStr | None = Field(
         None,
         description="Slack bot token (xoxb-…); with the signing secret, the bot answers at /slack/events.",
@@ -133,3 +152,8 @@ class Settings(BaseSettings):
     @property
     def audit_log_path(self) -> Path:
         return self.home / "audit.jsonl"
+
+    @property
+    def state_path(self) -> Path:
+        """SQLite file of the service's own state (conversations), shared by all server processes."""
+        return self.home / "state.sqlite3"

@@ -16,6 +16,7 @@ class ErrorCode(enum.StrEnum):
     NOT_FOUND = "not_found"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     PAYLOAD_TOO_LARGE = "payload_too_large"
+    RATE_LIMITED = "rate_limited"
     SQL_REJECTED = "sql_rejected"
     SQL_FAILED = "sql_failed"
     SQL_TIMEOUT = "sql_timeout"
@@ -37,6 +38,7 @@ _HTTP_STATUS = {
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.METHOD_NOT_ALLOWED: 405,
     ErrorCode.PAYLOAD_TOO_LARGE: 413,
+    ErrorCode.RATE_LIMITED: 429,
     ErrorCode.SQL_REJECTED: 422,
     ErrorCode.SQL_FAILED: 422,
     ErrorCode.SQL_TIMEOUT: 408,

@@ -11,6 +11,7 @@ is authoritative: a client shows it in place of the tokens it collected).
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import queue
 import threading
@@ -71,6 +72,8 @@ def answer_events(run: Callable[[EventSink], Answer]) -> Iterator[AnswerEvent]:
         finally:
             events.put(None)
 
-    threading.Thread(target=work, name="cityqa-answer", daemon=True).start()
+    # In a copy of the caller's context: the request id (a context variable) reaches the pipeline's logs.
+    context = contextvars.copy_context()
+    threading.Thread(target=context.run, args=(work,), name="cityqa-answer", daemon=True).start()
     while (event := events.get()) is not None:
         yield event

@@ -24,9 +24,11 @@ from assistant.api.contract import (
 )
 from assistant.api.errors import ErrorBody, error_response, install_error_handlers, request_id_from_header
 from assistant.api.limits import DEFAULT_MAX_BODY_BYTES, RequestBodyLimit
+from assistant.api.metrics import install_metrics, measure_answers
 from assistant.api.openai_models import ChatCompletionChunk
 from assistant.api.openai_routes import add_openai_routes
 from assistant.api.question_text import QuestionText
+from assistant.api.rate_limit import RateLimit, install_rate_limit
 from assistant.api.sse import AnswerEventData, EventStreamResponse, answer_event_stream
 from assistant.errors import CityQAError, ErrorCode
 from assistant.feedback import FeedbackRecord, FeedbackRequest
@@ -80,7 +82,10 @@ def create_app(
     users: UserDirectory,
     sources: SourceCatalog,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    rate_limit: RateLimit | None = None,
 ) -> FastAPI:
+    """The app; `rate_limit` limits the answering routes per caller (None: no limit)."""
+    assistant = measure_answers(assistant)  # answers and refused SQL counted for /metrics
     app = FastAPI(
         title="cityqa",
         version="0.1.0",
@@ -92,6 +97,10 @@ def create_app(
     install_openapi_contract(app, event_models=[AnswerEventData, ChatCompletionChunk])
     # Added before the request id middleware, so it runs inside it and its 413 carries the id.
     app.add_middleware(RequestBodyLimit, max_body_bytes=max_body_bytes)
+    # Also inside the request id middleware: a 429 carries the id; the observer (metrics, access log
+    # and the logging context's request id) also sees the 413s and 429s.
+    install_rate_limit(app, rate_limit, users)
+    install_metrics(app, indexed_chunks=lambda: len(sources.keyword_index))
 
     @app.middleware("http")
     async def _request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -217,6 +217,7 @@ ROUTE_REQUESTS = {
     "/docs": ("GET", "/docs", None),
     "/docs/oauth2-redirect": ("GET", "/docs/oauth2-redirect", None),
     "/redoc": ("GET", "/redoc", None),
+    "/metrics": ("GET", "/metrics", None),  # Prometheus: outside the OpenAPI document, no credential
 }
 AUTHENTICATED = {
     "/api/chat",
