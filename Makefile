@@ -18,13 +18,21 @@ DEMO_PATHS := data/demo/catalogs data/demo/documents data/demo/tables
 
 install: $(STAMP)
 
+# llama.cpp's default build targets the build machine's own CPU (GGML_NATIVE). On CPUs that report
+# AMX, a guest that does not let a process use AMX kills the model server with a protection fault on
+# its first completion (seen here), so it is built for a portable AVX2 target instead; and never taken
+# from pip's wheel cache, which may hold a native build.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
+
 # torch first and pinned: the CPU build 2.13.0 is on local disk; an unpinned torch pulls a CUDA build.
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	@echo "installing cityqa[dev]: the first time, llama-cpp-python (integration tests) builds from source" \
-		"for ~7 minutes; pip caches the wheel, so later installs take seconds"
+	$(BIN)/python -c "import llama_cpp" 2>/dev/null || { \
+		echo "building llama-cpp-python (the integration tests' model server) from source: ~7 minutes"; \
+		CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet --no-cache-dir \
+			--constraint constraints.txt 'llama-cpp-python[server]'; }
 	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[dev]'
 	touch $(STAMP)
 
