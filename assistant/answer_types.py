@@ -106,9 +106,12 @@ _SENTENCE_FACTS: dict[AnswerType, re.Pattern[str]] = {
         r"|november|december)\s+\d{1,2}",
         _FLAGS,
     ),
+    # A duration, or for a deadline ("언제까지", "by when") the calendar date it falls on.
     AnswerType.PERIOD: re.compile(
         rf"{_NUMBER}\s*(일|개월|년|시간|주|달)|지체\s*없이|즉시|\b\d+\s*(business\s+|calendar\s+)?(days?|months?"
-        r"|years?|hours?|weeks?)\b|immediately|without delay",
+        r"|years?|hours?|weeks?)\b|immediately|without delay|\d{1,2}\s*월\s*(말일|말)"
+        r"|(by|before|no later than)\s+(january|february|march|april|may|june|july|august|september"
+        r"|october|november|december)\b",
         _FLAGS,
     ),
     AnswerType.AMOUNT: re.compile(

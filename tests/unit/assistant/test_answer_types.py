@@ -42,6 +42,8 @@ def test_the_kind_of_answer_a_question_asks_for(question: str, expected: AnswerT
         (AnswerType.AMOUNT, "300만원 이하의 과태료를 부과한다.", True),
         (AnswerType.WHO, "행정안전부장관이 지정한다.", True),
         (AnswerType.WHO, "지정하여야 한다.", False),
+        (AnswerType.PERIOD, "시행계획을 매년 2월 말일까지 제출하여야 한다.", True),  # a deadline date
+        (AnswerType.PERIOD, "The report is due no later than July fifteen each year.", True),
         (AnswerType.CYCLE, "The city shall conduct a yearly review of its progress.", True),
         (AnswerType.CYCLE, "The committee meets every two weeks.", True),
         (AnswerType.DEFINITION, "“가명정보”란 추가 정보 없이는 개인을 알아볼 수 없는 정보를 말한다.", True),
