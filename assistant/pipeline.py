@@ -32,6 +32,8 @@ NOT_FOUND_EN = "I could not find an answer to this in the indexed sources."
 NOT_FOUND_KO = "색인된 자료에서 이 질문의 답을 찾지 못했습니다."
 _FOLLOW_UP_MAX_TOKENS = 3
 _DIGIT = re.compile(r"\d")
+# A question that names Korea asks about Korean law or bodies, which only Korean texts state.
+_ASKS_ABOUT_KOREA = re.compile(r"\bkorea(?:n|'s)?\b|대한민국|한국", re.IGNORECASE)
 # The leading sentence must cover at least this share of the question's key terms, by its own words,
 # for confidence high or medium (medium: the passage as a whole is less relevant). Below it the
 # answer is low: in the blind document set half of the answers between 0.5 and 0.7 were wrong, and
@@ -281,6 +283,17 @@ class Assistant:
             # "해운대구 1인 가구 수": a dataset about it is a lead to follow, not the answer;
             # "어느 부서 소관?" answered with an agency alone leaves the question open
             answer.confidence = "low"
+        foreign_lead = (
+            bool(answer.citations)
+            and lead is not None
+            and lead.kind == SourceKind.DOCUMENT
+            and not (is_korean(lead.title) or is_korean(lead.snippet))
+        )
+        if foreign_lead and _ASKS_ABOUT_KOREA.search(question):
+            # "How often is Korea's statistics master plan made?" answered by a US city's policy: the
+            # words meet, the jurisdiction does not.
+            answer.confidence = "low"
+            answer.notes.append("the question is about Korea; the leading source is not a Korean text")
 
     def _suggestable(self, found: _Retrieved) -> list[Passage]:
         """Where the datasets suggested with a not-found answer come from: for a dataset question only
