@@ -86,7 +86,7 @@ eval-blind: install
 	CITYQA_HOME=$(BLIND_HOME) $(BIN)/cityqa eval $(BLIND_SETS) \
 		$(if $(wildcard $(SHARED_DOCS)),evaluation/blind/real_documents.yaml \
 		evaluation/heldout/documents_catalog_heldout.yaml evaluation/heldout/documents_fresh.yaml \
-		evaluation/heldout/documents_round3.yaml) \
+		evaluation/heldout/documents_round3.yaml evaluation/heldout/documents_round4.yaml) \
 		--report reports/eval-blind
 
 bench: install
