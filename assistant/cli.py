@@ -155,10 +155,10 @@ def serve(
     """Serve the HTTP API."""
     import uvicorn
 
-    from assistant.api.app import create_app
+    from assistant.api.app import Readiness, create_app
     from assistant.api.rate_limit import RateLimit
     from assistant.api.server import SERVE_HTTP_PROTOCOL
-    from assistant.factory import build_assistant, build_user_directory, open_stores
+    from assistant.factory import build_assistant, build_user_directory, open_stores, warm_up
     from assistant.sources import SourceCatalog
 
     settings = _settings(LogFormat.JSON)
@@ -171,6 +171,8 @@ def serve(
         SourceCatalog(stores.keyword_index),
         max_body_bytes=settings.max_request_bytes,
         rate_limit=RateLimit(settings.rate_limit_per_minute, settings.rate_limit_burst),
+        # models, Kiwi, BM25 and the statistics layer load in the background; /readyz says when done
+        readiness=Readiness(lambda: warm_up(assistant)),
     )
     if settings.slack_bot_token and settings.slack_signing_secret:  # the Slack bot, when configured
         from assistant.bot import add_slack_routes, build_slack_app

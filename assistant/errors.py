@@ -24,6 +24,7 @@ class ErrorCode(enum.StrEnum):
     INVALID_CONFIG = "invalid_config"
     INVALID_CASES = "invalid_cases"
     UPSTREAM_FAILED = "upstream_failed"
+    NOT_READY = "not_ready"
     INTERNAL = "internal"
 
     @property
@@ -46,6 +47,7 @@ _HTTP_STATUS = {
     ErrorCode.INVALID_CONFIG: 500,
     ErrorCode.INVALID_CASES: 422,
     ErrorCode.UPSTREAM_FAILED: 502,
+    ErrorCode.NOT_READY: 503,
     ErrorCode.INTERNAL: 500,
 }
 

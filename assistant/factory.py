@@ -25,6 +25,7 @@ from assistant.pipeline import AnswerPolicy, Assistant
 from assistant.retrieval import HybridRetriever
 from assistant.sql.examples import SqlExample, load_sql_examples
 from assistant.sql.generator import SemanticParserGenerator, SqlGenerator
+from assistant.sql.korean import content_nouns
 from assistant.sql.llm_generator import LLMSqlGenerator
 from assistant.sql.warehouse import DuckDBWarehouse
 from assistant.statistics import TableStatisticsAnswerer
@@ -117,6 +118,19 @@ def build_assistant(
         rewriter=build_rewriter(chat_model),
         feedback=FeedbackStore(settings.feedback_path),
     )
+
+
+def warm_up(assistant: Assistant) -> None:
+    """Load what the first question would otherwise wait for: the embedding model (one embedding),
+    Kiwi (one tokenisation), the BM25 matrix, the glossary's forms and the statistics layer.
+    Answers nothing and writes nothing (no audit line, no conversation)."""
+    retriever = assistant.retriever
+    retriever.embedder.embed_query("warm-up 해운대구 인구")
+    retriever.keyword_index.warm_up()
+    retriever.query_terms("해운대구 인구 population of Haeundae-gu")  # Kiwi, the glossary, the index
+    content_nouns("해운대구 인구")  # the SQL layer's own Kiwi
+    if isinstance(assistant.statistics, TableStatisticsAnswerer):
+        assistant.statistics.warm_up()
 
 
 # -- what each step uses (cityqa doctor) ------------------------------------------------------------

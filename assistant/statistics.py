@@ -49,6 +49,19 @@ class TableStatisticsAnswerer:
                 self._cards = cards
             return self._cards
 
+    def warm_up(self) -> None:
+        """Read the cards and dimension values, and build the semantic layer of the public tables
+        (what an anonymous question uses), before the first question."""
+        cards = self._load()
+        anonymous = User()
+        public = {
+            name: card
+            for name, card in cards.items()
+            if anonymous.may_see(card.classification, card.departments)
+        }
+        if public:
+            self._layer_for(public)
+
     def _layer_for(self, visible: dict[str, TableCard]) -> SemanticLayer:
         key = frozenset(visible)
         with self._lock:

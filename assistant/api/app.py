@@ -7,7 +7,9 @@ FastAPI would read `user` as a required query parameter.
 """
 
 import logging
-from collections.abc import Awaitable, Callable
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Annotated, Any, get_args
 
 from fastapi import Depends, FastAPI, Request, Response
@@ -77,16 +79,68 @@ class Health(BaseModel):
     chunks: int
 
 
+class Ready(BaseModel):
+    ok: bool = True
+    ready: bool = True
+
+
+class Readiness:
+    """Whether the service can answer quickly: at once without a warm-up; with one, once it has run
+    in a background thread that the app starts with it (so the port opens at once). A warm-up that
+    fails is logged and the service becomes ready anyway: each part then loads on first use."""
+
+    def __init__(self, warm_up: Callable[[], None] | None = None) -> None:
+        self._warm_up = warm_up
+        self._done = threading.Event()
+        self._thread: threading.Thread | None = None
+        if warm_up is None:
+            self._done.set()
+
+    @property
+    def ready(self) -> bool:
+        return self._done.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._done.wait(timeout)
+
+    def start(self) -> None:
+        """Start the warm-up (once; nothing to do without one)."""
+        if self._warm_up is None or self._thread is not None:
+            return
+        self._thread = threading.Thread(target=self._run, name="cityqa-warm-up", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        assert self._warm_up is not None
+        try:
+            self._warm_up()
+            logger.info("warm-up done: ready to answer")
+        except Exception:
+            logger.exception("warm-up failed; models and indexes load on the first questions instead")
+        finally:
+            self._done.set()
+
+
 def create_app(
     assistant: Assistant,
     users: UserDirectory,
     sources: SourceCatalog,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     rate_limit: RateLimit | None = None,
+    readiness: Readiness | None = None,
 ) -> FastAPI:
-    """The app; `rate_limit` limits the answering routes per caller (None: no limit)."""
+    """The app; `rate_limit` limits the answering routes per caller (None: no limit); `readiness`
+    (None: ready at once) is started with the app and answers `/readyz`."""
     assistant = measure_answers(assistant)  # answers and refused SQL counted for /metrics
+    readiness = readiness or Readiness()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        readiness.start()
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="cityqa",
         version="0.1.0",
         description="Answers a city's questions over its own data. Every error has one JSON shape "
@@ -127,6 +181,18 @@ def create_app(
     @app.get("/healthz", response_model=Health, responses=errors())
     def healthz() -> Health:
         return Health(chunks=len(sources.keyword_index))
+
+    @app.get(
+        "/readyz",
+        response_model=Ready,
+        responses=errors(503, notes={503: "Still loading models and indexes after a start (`not_ready`)."}),
+    )
+    def readyz() -> Ready:
+        """Whether the service can answer without loading anything first (`/healthz`: whether it
+        runs at all)."""
+        if not readiness.ready:
+            raise CityQAError(ErrorCode.NOT_READY, "warming up: loading models and indexes")
+        return Ready()
 
     @app.post("/api/chat", response_model=Answer, responses=errors(401), openapi_extra=authenticated)
     async def chat(body: ChatRequest, user: CurrentUser) -> Answer:

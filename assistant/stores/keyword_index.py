@@ -1,17 +1,21 @@
 """BM25 keyword index (bm25s) over Korean and English search tokens.
 
 bm25s has no incremental updates, so the index keeps its chunks and rebuilds the sparse matrix
-when they change (a few seconds for thousands of chunks). Permission filtering happens inside the
-scoring through a weight mask, so hidden chunks never enter the ranking.
+when they change (a few seconds for thousands of chunks). `save` writes the matrix next to the chunks
+with a fingerprint of the chunk file, and `open` loads it instead of rebuilding; a matrix whose
+fingerprint does not match the chunks (an older save, an interrupted one) is rebuilt. Permission
+filtering happens inside the scoring through a weight mask, so hidden chunks never enter the ranking.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
 import threading
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
@@ -21,6 +25,12 @@ from assistant.tokens import search_tokens_many
 
 _CHUNKS_FILE = "chunks.jsonl"
 _MODEL_DIR = "bm25"
+# Written last into the model folder: the chunk file's fingerprint and the layout's version.
+_MODEL_META_FILE = "cityqa.json"
+_DOCUMENT_FREQUENCIES_FILE = "document_frequencies.npy"
+_MODEL_FORMAT = 1
+
+ModelOrigin = Literal["loaded", "built"]
 
 
 class KeywordIndex(Protocol):
@@ -41,6 +51,7 @@ class BM25KeywordIndex:
         self._dirty = False
         self._document_frequencies: list[int] = []
         self._lock = threading.Lock()
+        self._model_origin: ModelOrigin | None = None
 
     @classmethod
     def open(cls, path: Path) -> BM25KeywordIndex:
@@ -48,14 +59,41 @@ class BM25KeywordIndex:
         index = cls(path)
         chunks_file = path / _CHUNKS_FILE
         if chunks_file.exists():
-            with chunks_file.open(encoding="utf-8") as handle:
-                for line in handle:
-                    row = json.loads(line)
-                    chunk = Chunk.model_validate(row["chunk"])
-                    index._chunks[chunk.chunk_id] = chunk
-                    index._tokens[chunk.chunk_id] = row["tokens"]
+            content = chunks_file.read_bytes()
+            for line in content.split(b"\n"):  # bytes: a U+2028 inside a text is no line break
+                if not line.strip():
+                    continue
+                row = json.loads(line)
+                chunk = Chunk.model_validate(row["chunk"])
+                index._chunks[chunk.chunk_id] = chunk
+                index._tokens[chunk.chunk_id] = row["tokens"]
             index._dirty = True
+            index._load_saved_model(_fingerprint(content))
         return index
+
+    @property
+    def model_origin(self) -> ModelOrigin | None:
+        """Where the BM25 matrix in use came from: "loaded" (read from the save), "built" (from the
+        tokens), None (not yet, or no chunks)."""
+        return self._model_origin
+
+    def _load_saved_model(self, fingerprint: str) -> None:
+        """Use the saved matrix when it was saved for exactly these chunks (else it is rebuilt later)."""
+        assert self.path is not None
+        folder = self.path / _MODEL_DIR
+        try:
+            meta = json.loads((folder / _MODEL_META_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return  # never saved, or an interrupted save: rebuilt on first use
+        if meta.get("format") != _MODEL_FORMAT or meta.get("fingerprint") != fingerprint or not self._chunks:
+            return
+        import bm25s
+
+        model = bm25s.BM25.load(folder, mmap=False, show_progress=False)
+        frequencies = np.load(folder / _DOCUMENT_FREQUENCIES_FILE, allow_pickle=False)
+        self._model, self._order = model, list(self._chunks)
+        self._document_frequencies = [int(frequency) for frequency in frequencies]
+        self._model_origin, self._dirty = "loaded", False
 
     def __len__(self) -> int:
         return len(self._chunks)
@@ -76,16 +114,42 @@ class BM25KeywordIndex:
             self._dirty = True
 
     def save(self) -> None:
-        """Write chunks and tokens; the BM25 matrix is rebuilt from them on load (it is cheap)."""
+        """Write chunks and tokens, then the BM25 matrix with the chunk file's fingerprint."""
         if self.path is None:
             return
         self.path.mkdir(parents=True, exist_ok=True)
-        temporary = self.path / (_CHUNKS_FILE + ".tmp")
-        with temporary.open("w", encoding="utf-8") as handle:
-            for chunk_id, chunk in self._chunks.items():
-                row = {"chunk": chunk.model_dump(mode="json"), "tokens": self._tokens[chunk_id]}
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-        temporary.replace(self.path / _CHUNKS_FILE)
+        self._ensure_model()
+        with self._lock:
+            content = "".join(
+                json.dumps(
+                    {"chunk": chunk.model_dump(mode="json"), "tokens": self._tokens[chunk_id]},
+                    ensure_ascii=False,
+                )
+                + "\n"
+                for chunk_id, chunk in self._chunks.items()
+            ).encode("utf-8")
+            # The old matrix goes first, so a crash between the two writes leaves chunks without a
+            # matrix (rebuilt on open), never chunks with a matrix of other chunks.
+            shutil.rmtree(self.path / _MODEL_DIR, ignore_errors=True)
+            temporary = self.path / (_CHUNKS_FILE + ".tmp")
+            temporary.write_bytes(content)
+            temporary.replace(self.path / _CHUNKS_FILE)
+            if self._model is not None and self._order == list(self._chunks):
+                self._save_model(_fingerprint(content))
+
+    def _save_model(self, fingerprint: str) -> None:
+        assert self.path is not None
+        temporary = self.path / (_MODEL_DIR + ".tmp")
+        shutil.rmtree(temporary, ignore_errors=True)
+        self._model.save(temporary, show_progress=False)
+        np.save(
+            temporary / _DOCUMENT_FREQUENCIES_FILE,
+            np.asarray(self._document_frequencies, dtype=np.int64),
+            allow_pickle=False,
+        )
+        meta = {"format": _MODEL_FORMAT, "fingerprint": fingerprint}
+        (temporary / _MODEL_META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+        temporary.replace(self.path / _MODEL_DIR)
 
     def _ensure_model(self) -> None:
         with self._lock:
@@ -104,9 +168,14 @@ class BM25KeywordIndex:
                     for token in set(tokens):
                         frequencies[model.vocab_dict[token]] += 1
                 self._document_frequencies = frequencies
+                self._model_origin = "built"
             else:
-                self._model = None
+                self._model, self._model_origin = None, None
             self._dirty = False
+
+    def warm_up(self) -> None:
+        """Have the BM25 matrix ready (loaded or built) before the first search."""
+        self._ensure_model()
 
     def search(self, query_tokens: list[str], k: int, user: User) -> list[tuple[Chunk, float]]:
         """Best-scoring chunks the user may see, with their BM25 scores (zero scores dropped)."""
@@ -159,3 +228,7 @@ class BM25KeywordIndex:
         if column is None:
             return 0
         return self._document_frequencies[column]
+
+
+def _fingerprint(chunk_file_content: bytes) -> str:
+    return hashlib.sha256(chunk_file_content).hexdigest()

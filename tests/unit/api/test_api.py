@@ -199,6 +199,7 @@ def test_healthz(client: TestClient, stack) -> None:
 ROUTE_REQUESTS = {
     "/": ("GET", "/", None),  # the web chat page (assistant/web): no credential needed to load it
     "/healthz": ("GET", "/healthz", None),
+    "/readyz": ("GET", "/readyz", None),  # 503 while warming up: tests/unit/assistant/test_warm_start.py
     "/api/chat": ("POST", "/api/chat", {"question": QUESTION}),
     "/api/chat/stream": ("POST", "/api/chat/stream", {"question": QUESTION}),
     "/api/sql": ("POST", "/api/sql", {"sql": "SELECT district, land_area_km2 FROM district_land_area"}),
@@ -241,7 +242,7 @@ def _routes(app: FastAPI) -> list[Route]:
 def test_every_route_is_covered(app: FastAPI) -> None:
     assert {route.path for route in _routes(app)} == set(ROUTE_REQUESTS)
     api_paths = {route.path for route in app.routes if isinstance(route, APIRoute)}
-    assert api_paths - {"/healthz", "/"} == AUTHENTICATED
+    assert api_paths - {"/healthz", "/readyz", "/"} == AUTHENTICATED
 
 
 def successful_request(client: TestClient, path: str, headers: dict[str, str] | None = None) -> Any:

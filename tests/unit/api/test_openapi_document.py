@@ -30,6 +30,7 @@ AUTHENTICATED = {
 # Statuses each operation can answer, beyond 200 (the tests in test_api.py provoke each of them).
 EXPECTED_ERRORS = {
     ("get", "/healthz"): {"400", "413", "500"},
+    ("get", "/readyz"): {"400", "413", "500", "503"},  # 503: tests/unit/assistant/test_warm_start.py
     ("post", "/api/chat"): {"400", "401", "413", "500"},
     ("post", "/api/chat/stream"): {"400", "401", "413", "500"},
     ("post", "/v1/chat/completions"): {"400", "401", "404", "413", "500"},

@@ -22,6 +22,7 @@ from assistant.api.app import create_app
 
 OPERATIONS = {
     "GET /healthz",
+    "GET /readyz",
     "POST /api/chat",
     "POST /api/chat/stream",
     "POST /api/sql",
