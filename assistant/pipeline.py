@@ -370,7 +370,7 @@ class Assistant:
         if from_documents_for_statistics:
             # The question read like one for the tables, so a document's figure may not be the one meant.
             answer.confidence = "low"
-            answer.notes.append("answered from the documents: the tables could not compute this")
+            answer.notes.append("answered from the documents: the tables could not compute this as asked")
         if verified.removed:
             answer.notes.append(f"removed citations to passages never provided: {verified.removed}")
         if verified.uncited_sentences:
