@@ -30,6 +30,7 @@ from assistant.errors import CityQAError, ErrorCode
 REQUEST_ID: ContextVar[str | None] = ContextVar("cityqa_request_id", default=None)
 
 # Loggers whose INFO lines an operator wants: cityqa's own, and the HTTP server's start and stop.
+_UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
 OWN_LOGGERS = ("assistant", "ingestion", "evaluation", "benchmarks", "cityqa", "uvicorn")
 # Libraries known to log below WARNING; set to WARNING (the filter below covers the ones not listed
 # and those that set their own level when imported, as bm25s does).
@@ -176,4 +177,13 @@ def configure_logging(
     logging.captureWarnings(True)  # Python warnings become records too (logger py.warnings)
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.NOTSET if debug else logging.WARNING)
+    for name in _UVICORN_LOGGERS:
+        # uvicorn's records go through this handler (as JSON for `serve`), even when uvicorn configured
+        # its loggers itself before (its default config gives them their own handlers, a level, and
+        # no propagation to the root).
+        uvicorn_logger = logging.getLogger(name)
+        for own in list(uvicorn_logger.handlers):
+            uvicorn_logger.removeHandler(own)
+        uvicorn_logger.setLevel(logging.NOTSET)
+        uvicorn_logger.propagate = True
     return handler

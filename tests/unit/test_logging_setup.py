@@ -11,6 +11,7 @@ from typing import Any
 
 import bm25s
 import pytest
+import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -195,3 +196,14 @@ def test_by_default_lines_go_to_stderr_as_it_is_when_written(capsys: pytest.Capt
     captured = capsys.readouterr()
     assert captured.out == ""
     assert [json.loads(line)["message"] for line in captured.err.splitlines()] == ["to stderr"]
+
+
+@pytest.mark.usefixtures("restored_logging")
+def test_uvicorns_records_come_through_even_after_uvicorn_configured_its_own_loggers() -> None:
+    """uvicorn's default config (any earlier `uvicorn.Config`) gives its loggers their own handlers, a
+    level and no propagation; `cityqa serve` wants their records as its own lines all the same."""
+    uvicorn.Config(app="assistant.api.app:create_app", log_level="warning")  # configures uvicorn's logging
+    stream = io.StringIO()
+    configure_logging("INFO", LogFormat.TEXT, stream=stream)
+    logging.getLogger("uvicorn.error").info("Uvicorn running on http://127.0.0.1:8000")
+    assert "INFO uvicorn.error: Uvicorn running" in stream.getvalue()
