@@ -18,6 +18,7 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 from collections.abc import Callable, Iterator  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
 
@@ -259,6 +260,24 @@ def ingest_corpus(stack: CityQAStack, corpus: Path) -> IngestReport:
 @pytest.fixture(scope="session")
 def corpus_ingester() -> Callable[[CityQAStack, Path], IngestReport]:
     return ingest_corpus
+
+
+def build_corpus_stack(
+    folder: Path, tables: tuple[str, ...] = ("district_land_area",), **options: Any
+) -> CityQAStack:
+    """A stack under folder/home with the small corpus (folder/corpus) and the named demo tables
+    (card + CSV from data/demo/tables) ingested; `options` as for `build_stack`."""
+    stack = build_stack(folder / "home", **options)
+    ingest_corpus(stack, write_corpus(folder / "corpus"))
+    cards = [DEMO_DIR / "tables" / f"{name}.yaml" for name in tables]
+    report = stack.ingestor.ingest(cards, SourceDefaults())
+    assert report.failed == [], report.failed
+    return stack
+
+
+@pytest.fixture(scope="session")
+def corpus_stack_builder() -> Callable[..., CityQAStack]:
+    return build_corpus_stack
 
 
 @pytest.fixture

@@ -9,29 +9,23 @@ tests and one demo table.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import openai
 import pytest
 from live_server import live_server
 
 from assistant.api.app import create_app
-from ingestion.loaders import SourceDefaults
 
 pytestmark = pytest.mark.e2e
 
-DEMO_TABLES = Path(__file__).resolve().parents[2] / "data" / "demo" / "tables"
 QUESTION = "How many days does the agency have to decide on a public data request?"
 LAND_AREA = "What is the land area of Haeundae-gu?"
 KEY = "demo-internal-key"
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory, stack_builder, corpus_writer, corpus_ingester) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("e2e-openai")
-    stack = stack_builder(folder / "home")
-    corpus_ingester(stack, corpus_writer(folder / "corpus"))
-    assert stack.ingestor.ingest([DEMO_TABLES / "district_land_area.yaml"], SourceDefaults()).failed == []
+def base_url(tmp_path_factory, corpus_stack_builder) -> Iterator[str]:
+    stack = corpus_stack_builder(tmp_path_factory.mktemp("e2e-openai"))
     with live_server(create_app(stack.assistant, stack.users, stack.sources)) as port:
         yield f"http://127.0.0.1:{port}/v1"
     stack.warehouse.close()

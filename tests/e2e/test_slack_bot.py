@@ -33,11 +33,9 @@ from assistant.errors import CityQAError, ErrorCode
 from assistant.models import Passage
 from assistant.retrieval import QueryTerms
 from assistant.users import key_id
-from ingestion.loaders import SourceDefaults
 
 pytestmark = pytest.mark.e2e
 
-DEMO_TABLES = Path(__file__).resolve().parents[2] / "data" / "demo" / "tables"
 TOKEN = "xoxb-test-token"
 SECRET = "test-signing-secret"
 QUESTION = "How many days does the agency have to decide on a public data request?"
@@ -226,12 +224,10 @@ def answer_id_of(call: SlackCall) -> str:
 
 
 @pytest.fixture(scope="module")
-def bot(tmp_path_factory, stack_builder, corpus_writer, corpus_ingester) -> Iterator[SlackBot]:
+def bot(tmp_path_factory, corpus_stack_builder) -> Iterator[SlackBot]:
     folder = tmp_path_factory.mktemp("e2e-slack")
     composer = SwitchedComposer()
-    stack = stack_builder(folder / "home", composer=composer)
-    corpus_ingester(stack, corpus_writer(folder / "corpus"))
-    assert stack.ingestor.ingest([DEMO_TABLES / "district_land_area.yaml"], SourceDefaults()).failed == []
+    stack = corpus_stack_builder(folder, composer=composer)
     users_file = folder / "slack_users.toml"
     users_file.write_text(SLACK_USERS, encoding="utf-8")
     with FakeSlackApi(TOKEN).serve() as slack:

@@ -36,12 +36,10 @@ from playwright.sync_api import (
 )
 
 from assistant.api.app import create_app
-from ingestion.loaders import SourceDefaults
 
 pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parents[2]
-DEMO_TABLES = REPO / "data" / "demo" / "tables"
 SCREENSHOTS = REPO / "reports" / "screenshots"
 DOCS_SCREENSHOT = REPO / "docs" / "screenshots" / "chat-page.png"
 CHROMIUM = "/usr/bin/chromium"
@@ -67,13 +65,9 @@ PERSONNEL_KEY = "demo-personnel-key"
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory, stack_builder, corpus_writer, corpus_ingester):
-    folder = tmp_path_factory.mktemp("e2e-web")
-    built = stack_builder(folder / "home")
-    corpus_ingester(built, corpus_writer(folder / "corpus"))
-    tables = ["district_land_area", "air_quality_by_district", "population_by_district_2025"]
-    report = built.ingestor.ingest([DEMO_TABLES / f"{name}.yaml" for name in tables], SourceDefaults())
-    assert report.failed == [], report.failed
+def stack(tmp_path_factory, corpus_stack_builder):
+    tables = ("district_land_area", "air_quality_by_district", "population_by_district_2025")
+    built = corpus_stack_builder(tmp_path_factory.mktemp("e2e-web"), tables)
     yield built
     built.warehouse.close()
 
