@@ -18,6 +18,8 @@ from ingestion.loaders.catalog_json import load_catalog_json
 from ingestion.loaders.common import LoadedFile, SourceDefaults, ingest_failed
 from ingestion.loaders.docx import load_docx
 from ingestion.loaders.html import load_html
+from ingestion.loaders.hwp import load_hwp
+from ingestion.loaders.hwpx import load_hwpx
 from ingestion.loaders.markdown import load_markdown
 from ingestion.loaders.pdf import load_pdf
 from ingestion.loaders.text import load_text
@@ -43,6 +45,8 @@ _LOADERS: dict[str, _Loader] = {
     ".htm": _one(load_html),
     ".pdf": _one(load_pdf),
     ".docx": _one(load_docx),
+    ".hwpx": _one(load_hwpx),
+    ".hwp": load_hwp,
     ".csv": load_catalog_csv,
     ".json": _many(load_catalog_json),
     ".jsonld": _many(load_catalog_json),
@@ -51,6 +55,8 @@ _LOADERS: dict[str, _Loader] = {
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_LOADERS)
 
 _PDF_MAGIC = b"%PDF-"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # HWP 5 is an OLE compound file
+_ZIP_MAGIC = b"PK\x03\x04"  # HWPX is a zip package
 
 
 def load_file(path: Path, root: Path, defaults: SourceDefaults) -> list[LoadedSource]:
@@ -76,7 +82,11 @@ def load_file_reporting_skips(path: Path, root: Path, defaults: SourceDefaults) 
         raise ingest_failed(path, f"cannot read the file ({error.strerror})") from error
     if not data.strip():
         raise ingest_failed(path, "the file is empty")
+    # Exports sometimes arrive with the wrong extension; the content decides.
     if suffix != ".pdf" and data.startswith(_PDF_MAGIC):
-        # Exports sometimes arrive with the wrong extension; the content decides.
         loader = _LOADERS[".pdf"]
+    elif suffix == ".hwpx" and data.startswith(_OLE_MAGIC):
+        loader = _LOADERS[".hwp"]
+    elif suffix == ".hwp" and data.startswith(_ZIP_MAGIC):
+        loader = _LOADERS[".hwpx"]
     return loader(path, root, defaults)

@@ -33,7 +33,10 @@ def _error(path: Path, root: Path) -> CityQAError:
 
 
 def test_supported_suffixes_are_the_contract() -> None:
-    expected = {".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx", ".csv", ".json", ".jsonld"}
+    expected = {
+        *(".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx", ".hwp", ".hwpx"),
+        *(".csv", ".json", ".jsonld"),
+    }
     assert set(SUPPORTED_SUFFIXES) == expected
     assert isinstance(SUPPORTED_SUFFIXES, frozenset)
 
@@ -45,7 +48,7 @@ def test_empty_files_are_rejected(tmp_path: Path, name: str) -> None:
     assert f"{name}: the file is empty" in _error(path, tmp_path).detail
 
 
-@pytest.mark.parametrize("name", ["population.xlsx", "card.yaml", "report.hwp", "README"])
+@pytest.mark.parametrize("name", ["population.xlsx", "card.yaml", "slides.pptx", "README"])
 def test_unsupported_types_are_rejected(tmp_path: Path, name: str) -> None:
     path = tmp_path / name
     path.write_bytes(b"content")
