@@ -14,7 +14,7 @@ export CITYQA_PORT ?= 8000
 
 DEMO_PATHS := data/demo/catalogs data/demo/documents data/demo/tables
 
-.PHONY: install browser demo ingest serve test test-fast lint bench eval eval-blind clean
+.PHONY: install browser demo ingest serve test test-fast lint bench bench-load bench-langchain eval eval-blind clean
 
 install: $(STAMP)
 
@@ -91,6 +91,17 @@ eval-blind: install
 
 bench: install
 	$(BIN)/python -m benchmarks.run
+
+# cityqa's retriever against a bare LangChain one (Chroma + MiniLM + RecursiveCharacterTextSplitter) on the
+# demo corpus and the same questions (BENCHMARKS.md, "LangChain baseline"); LANGCHAIN_OPTIONS passes
+# options, e.g. LANGCHAIN_OPTIONS=--shared-documents also indexes the statutes and US policies of ../shared.
+bench-langchain: install
+	$(BIN)/python -m benchmarks.langchain_baseline $(LANGCHAIN_OPTIONS)
+
+# A real `cityqa serve --workers 2` over a freshly ingested demo home under 10,000 mixed requests
+# (BENCHMARKS.md, "Load"); LOAD_OPTIONS passes options, e.g. LOAD_OPTIONS="--home .cityqa --requests 1000".
+bench-load: install
+	$(BIN)/python -m benchmarks.load_test $(LOAD_OPTIONS)
 
 clean:
 	rm -rf $(CITYQA_HOME) $(BLIND_HOME) reports .pytest_cache .mypy_cache .ruff_cache

@@ -53,6 +53,20 @@ class AuditLog:
             }
         )
 
+    def record_admin(self, user: User, action: str, **details: object) -> None:
+        """An admin's request (`action`, e.g. "ingest_requested", with its details: job id, paths …)."""
+        self._append(
+            {
+                "at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+                "kind": "admin",
+                "action": action,
+                "user": user.key_id,
+                "user_name": user.name,
+                "department": user.department,
+                **details,
+            }
+        )
+
     def record_feedback(self, feedback: FeedbackRecord) -> None:
         """A rating of an earlier answer; `answer_id` links it to that answer's row."""
         self._append({"kind": "feedback", **feedback.model_dump(mode="json")})

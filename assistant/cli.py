@@ -6,6 +6,7 @@ Errors become one clear line on stderr and exit code 1; tracebacks go to the log
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import logging
 import sys
@@ -62,6 +63,7 @@ def one_line_errors(command: F) -> F:
 @app.command()
 @one_line_errors
 def ingest(
+    command: typer.Context,  # (given by typer, not an option)
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to index.")],
     classification: Annotated[Classification, typer.Option(help="Default classification of the files.")] = (
         Classification.PUBLIC
@@ -84,11 +86,16 @@ def ingest(
             "<name>.card.yaml, needs_review: true); the table is loaded and marked as a draft.",
         ),
     ] = False,
+    job_id: Annotated[
+        str | None, typer.Option("--job-id", hidden=True, help="The admin API's job this run is.")
+    ] = None,
 ) -> None:
     """Index catalogs, documents and statistics tables (idempotent: unchanged files are skipped).
 
     A statistics table needs a table card: beside it in a folder, given with --card, or drafted from the
     data with --draft-card for the official to review."""
+    if job_id is not None:  # run by the admin API's job runner: progress and report go to the job's row
+        _report_progress_to_job(job_id, command)
     from ingestion.file_names import readable_name
     from ingestion.loaders import SourceDefaults
     from ingestion.tables import check_card_arguments
@@ -97,22 +104,41 @@ def ingest(
         if draft_card:
             raise CityQAError(ErrorCode.BAD_REQUEST, "use either --card or --draft-card, not both")
         check_card_arguments(paths, card)
-    from ingestion.factory import build_ingestor
+    from ingestion.generations import ingest_generation
 
     settings = _settings()
-    report = build_ingestor(settings).ingest(
-        paths,
-        SourceDefaults(classification=classification, departments=department or []),
-        prune=prune,
-        card=card,
-        draft_cards=draft_card,
+    outcome = ingest_generation(
+        settings,
+        lambda ingestor: ingestor.ingest(
+            paths,
+            SourceDefaults(classification=classification, departments=department or []),
+            prune=prune,
+            card=card,
+            draft_cards=draft_card,
+        ),
+        on_waiting=lambda: errors.print("another ingest is running on this home: waiting for it"),
     )
+    report = outcome.report
     _print_ingest_report(report, table_hint=card is None and not draft_card)
+    if outcome.published:
+        console.print(f"serving generation {outcome.generation} (running servers switch to it by themselves)")
     if report.found_nothing:
         given = ", ".join(readable_name(str(path)) for path in paths)
         raise CityQAError(ErrorCode.NOT_FOUND, f"nothing to ingest: no ingestible files in {given}")
     if report.failed:
         raise typer.Exit(2)
+
+
+def _report_progress_to_job(job_id: str, command: typer.Context) -> None:
+    """Until the command ends, the progress and the report of its ingest go to the admin API's job
+    (assistant/ingest_job_progress.py); the job stops the run once it is cancelled."""
+    from assistant.ingest_job_progress import JobProgressWriter
+    from ingestion.pipeline import ingest_progress_listener
+
+    writer = JobProgressWriter.for_job(Settings().state_path, job_id)
+    listening = ingest_progress_listener.set(writer)
+    command.call_on_close(lambda: ingest_progress_listener.reset(listening))
+    command.call_on_close(writer.store.close)
 
 
 def _print_ingest_report(report: IngestReport, table_hint: bool) -> None:
@@ -151,46 +177,49 @@ def _print_ingest_report(report: IngestReport, table_hint: bool) -> None:
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Worker processes (default: CITYQA_WORKERS); each loads its own models."),
+    ] = None,
 ) -> None:
     """Serve the HTTP API."""
     import uvicorn
 
-    from assistant.api.app import Readiness, create_app
-    from assistant.api.rate_limit import RateLimit
     from assistant.api.server import SERVE_HTTP_PROTOCOL
-    from assistant.factory import build_assistant, build_user_directory, open_stores, warm_up
-    from assistant.sources import SourceCatalog
+    from assistant.api.service import (
+        SERVICE_APP_FACTORY,
+        WORKER_HEALTHCHECK_SECONDS,
+        build_service_app,
+        metrics_folder_for_workers,
+    )
+    from assistant.factory import build_user_directory
 
     settings = _settings(LogFormat.JSON)
     _log_chat_model_check(settings)
-    stores = open_stores(settings)
-    assistant, users = build_assistant(settings, stores), build_user_directory(settings)
-    application = create_app(
-        assistant,
-        users,
-        SourceCatalog(stores.keyword_index),
-        max_body_bytes=settings.max_request_bytes,
-        rate_limit=RateLimit(settings.rate_limit_per_minute, settings.rate_limit_burst),
-        # models, Kiwi, BM25 and the statistics layer load in the background; /readyz says when done
-        readiness=Readiness(lambda: warm_up(assistant)),
-    )
-    if settings.slack_bot_token and settings.slack_signing_secret:  # the Slack bot, when configured
-        from assistant.bot import add_slack_routes, build_slack_app
-
-        add_slack_routes(application, build_slack_app(settings, assistant, users))
-        logging.getLogger("cityqa").info("Slack bot listening at /slack/events")
-    elif settings.slack_bot_token or settings.slack_signing_secret:
-        logging.getLogger("cityqa").warning("Slack bot off: it needs the bot token and the signing secret")
-    uvicorn.run(
-        application,
-        host=host or settings.host,
-        port=port or settings.port,
-        http=SERVE_HTTP_PROTOCOL,
+    workers = workers or settings.workers
+    options: dict[str, Any] = {
+        "host": host or settings.host,
+        "port": port or settings.port,
+        "http": SERVE_HTTP_PROTOCOL,
         # uvicorn's records go through cityqa's logging (JSON lines); the app logs one access line
         # per request itself, with the request id (`cityqa.access`).
-        log_config=None,
-        access_log=False,
-    )
+        "log_config": None,
+        "access_log": False,
+    }
+    if workers == 1:
+        uvicorn.run(build_service_app(settings), **options)
+        return
+    # Each worker is a new process that builds the app itself; their metrics meet in one folder. A bad
+    # API keys file is found here, in one line, rather than by each worker.
+    build_user_directory(settings)
+    with metrics_folder_for_workers():
+        uvicorn.run(
+            SERVICE_APP_FACTORY,
+            factory=True,
+            workers=workers,
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+            **options,
+        )
 
 
 def _log_chat_model_check(settings: Settings) -> None:
@@ -209,6 +238,24 @@ def _log_chat_model_check(settings: Settings) -> None:
             check.status.value,
             check.detail,
         )
+
+
+@app.command()
+@one_line_errors
+def backup(
+    destination: Annotated[Path, typer.Argument(help="New or empty folder to write the backup to.")],
+) -> None:
+    """Back up CITYQA_HOME while it serves: the served stores, conversations, feedback and audit log.
+
+    The backup is itself a complete home: to restore, stop the service and point CITYQA_HOME at it."""
+    from ingestion.backup import back_up
+
+    report = back_up(_settings(), destination)
+    console.print(
+        f"backed up generation {report.generation} ({report.chunks} chunks) and "
+        f"{', '.join(report.files[2:]) or 'no service state'} to {escape(str(report.destination))}",
+        soft_wrap=True,
+    )
 
 
 @app.command()
@@ -246,11 +293,19 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole answer as JSON.")] = False,
 ) -> None:
     """Answer one question in-process."""
-    from assistant.factory import build_assistant, build_user_directory
+    # One answer, then the process ends: what is loaded on the way lives until then, so the cyclic
+    # garbage collector's passes over it would free nothing (~0.3 s of a cold ask; issue 11).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        from assistant.factory import build_assistant, build_user_directory
 
-    settings = _settings()
-    asker = build_user_directory(settings).authenticate(user)
-    answer = build_assistant(settings).answer(question, asker)
+        settings = _settings()
+        asker = build_user_directory(settings).authenticate(user)
+        answer = build_assistant(settings).answer(question, asker)
+    finally:
+        if collecting:
+            gc.enable()
     if as_json:
         console.print_json(answer.model_dump_json())
         return
@@ -277,11 +332,13 @@ def sources(
     """List what is indexed (as the given user may see it)."""
     from assistant.factory import build_user_directory
     from assistant.sources import SourceCatalog
+    from assistant.store_layout import StoreLayout
     from assistant.stores.keyword_index import BM25KeywordIndex
 
     settings = _settings()
     asker = build_user_directory(settings).authenticate(user)
-    summaries = SourceCatalog(BM25KeywordIndex.open(settings.keyword_index_path)).list_for_user(asker)
+    index = BM25KeywordIndex.open(StoreLayout(settings.home).current().keyword_index)
+    summaries = SourceCatalog(index).list_for_user(asker)
     if as_json:
         print(
             json.dumps(

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import enum
+import json
+import os
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from assistant.logging_setup import LogFormat
 
@@ -48,6 +51,11 @@ class Settings(BaseSettings):
     chunk_size: int = Field(900, ge=200, description="Maximum characters per chunk.")
     chunk_overlap: int = Field(
         120, ge=0, description="Characters repeated between neighbouring chunks of one section."
+    )
+    ingest_roots: Annotated[list[Path], NoDecode] = Field(
+        [],
+        description="Folders the admin API may ingest from (POST /api/admin/ingest takes paths inside "
+        "them), separated by ':' or as a JSON list; empty: ingest over the API is off.",
     )
     top_k: int = Field(5, ge=1, le=20, description="Passages given to the composer.")
     candidate_k: int = Field(40, ge=5, description="Candidates taken from each index before fusion.")
@@ -95,6 +103,12 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address `cityqa serve` listens on.")
     port: int = Field(8000, description="Port `cityqa serve` listens on.")
+    workers: int = Field(
+        1,
+        ge=1,
+        description="Worker processes of `cityqa serve` (uvicorn workers); each loads its own models and "
+        "has its own rate limit buckets.",
+    )
     log_level: str = Field("INFO", description="Python logging level.")
     log_format: LogFormat | None = Field(
         None,
@@ -125,25 +139,16 @@ class Settings(BaseSettings):
         None, description="Base URL of the Slack Web API; empty uses Slack's own (https://slack.com/api/)."
     )
 
-    @property
-    def chroma_path(self) -> Path:
-        return self.home / "chroma"
-
-    @property
-    def keyword_index_path(self) -> Path:
-        return self.home / "keyword_index"
-
-    @property
-    def warehouse_path(self) -> Path:
-        return self.home / "warehouse.duckdb"
-
-    @property
-    def manifest_path(self) -> Path:
-        return self.home / "manifest.json"
-
-    @property
-    def sql_examples_path(self) -> Path:
-        return self.home / "sql_examples.yaml"
+    @field_validator("ingest_roots", mode="before")
+    @classmethod
+    def _split_ingest_roots(cls, value: Any) -> Any:
+        """CITYQA_INGEST_ROOTS as `/srv/a:/srv/b` (like PATH) or as a JSON list."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part for part in text.split(os.pathsep) if part.strip()]
+        return value
 
     @property
     def feedback_path(self) -> Path:

@@ -7,6 +7,7 @@ choices, without opening a store or calling a server (for `cityqa doctor`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,7 @@ from assistant.followups import FollowUpRewriter, LLMFollowUpRewriter
 from assistant.glossary import Glossary
 from assistant.llm import build_chat_model, describe_chat_model
 from assistant.llm_compose import LLMComposer
-from assistant.pipeline import AnswerPolicy, Assistant
+from assistant.pipeline import AnswerPolicy, Assistant, Corpus
 from assistant.retrieval import HybridRetriever
 from assistant.sql.examples import SqlExample, load_sql_examples
 from assistant.sql.generator import SemanticParserGenerator, SqlGenerator
@@ -29,6 +30,7 @@ from assistant.sql.korean import content_nouns
 from assistant.sql.llm_generator import LLMSqlGenerator
 from assistant.sql.warehouse import DuckDBWarehouse
 from assistant.statistics import TableStatisticsAnswerer
+from assistant.store_layout import StoreLayout, StorePaths
 from assistant.stores.keyword_index import BM25KeywordIndex
 from assistant.stores.vector_store import ChromaVectorStore, chroma_client
 from assistant.users import UserDirectory
@@ -43,15 +45,29 @@ class Stores:
     vector_store: ChromaVectorStore
     keyword_index: BM25KeywordIndex
     warehouse: DuckDBWarehouse
+    # The generation they were opened from (None: the home's current one): where the SQL examples
+    # kept at ingest are read.
+    paths: StorePaths | None = None
+
+    def close(self) -> None:
+        self.vector_store.close()
+        self.warehouse.close()
 
 
-def open_stores(settings: Settings) -> Stores:
-    client = chroma_client(path=settings.chroma_path, url=settings.chroma_url)
+def open_stores(settings: Settings, paths: StorePaths | None = None) -> Stores:
+    """The stores of generation `paths`; by default the one served now."""
+    paths = paths or StoreLayout(settings.home).current()
     return Stores(
-        vector_store=ChromaVectorStore(client, settings.collection),
-        keyword_index=BM25KeywordIndex.open(settings.keyword_index_path),
-        warehouse=DuckDBWarehouse(settings.warehouse_path, max_result_bytes=settings.sql_max_result_bytes),
+        vector_store=open_vector_store(settings, paths),
+        keyword_index=BM25KeywordIndex.open(paths.keyword_index),
+        warehouse=DuckDBWarehouse(paths.warehouse, max_result_bytes=settings.sql_max_result_bytes),
+        paths=paths,
     )
+
+
+def open_vector_store(settings: Settings, paths: StorePaths) -> ChromaVectorStore:
+    client = chroma_client(path=paths.chroma, url=settings.chroma_url)
+    return ChromaVectorStore(client, paths.collection(settings.collection, bool(settings.chroma_url)))
 
 
 def build_user_directory(settings: Settings) -> UserDirectory:
@@ -83,6 +99,40 @@ def build_rewriter(chat_model: BaseChatModel | None) -> FollowUpRewriter | None:
     return None if chat_model is None else LLMFollowUpRewriter(chat_model)
 
 
+def corpus_builder(
+    settings: Settings,
+    *,
+    embedder: Embeddings | None = None,
+    glossary: Glossary | None = None,
+    chat_model: BaseChatModel | None = None,
+) -> Callable[[Stores], Corpus]:
+    """Builds the retriever and statistics layer over one generation's stores, the models shared
+    by every generation (a server switching generations loads nothing again)."""
+    embedder = embedder or embedder_for(
+        settings.embedding_model, settings.embedding_batch_size, home=settings.home
+    )
+    shared_glossary = glossary or Glossary.load(settings.glossary_file)
+
+    def build(stores: Stores) -> Corpus:
+        paths = stores.paths or StoreLayout(settings.home).current()
+        retriever = HybridRetriever(
+            embedder=embedder,
+            vector_store=stores.vector_store,
+            keyword_index=stores.keyword_index,
+            glossary=shared_glossary,
+            candidate_k=settings.candidate_k,
+        )
+        statistics = TableStatisticsAnswerer(
+            stores.warehouse,
+            build_sql_generator(chat_model, load_sql_examples(paths.sql_examples)),
+            settings.sql_timeout_ms,
+            settings.sql_max_rows,
+        )
+        return Corpus(retriever, statistics)
+
+    return build
+
+
 def build_assistant(
     settings: Settings,
     stores: Stores | None = None,
@@ -94,27 +144,16 @@ def build_assistant(
     chat model is used instead of the one settings name; without a chat model the settings decide
     (`CITYQA_LLM=none`: none)."""
     chat_model = chat_model if chat_model is not None else build_chat_model(settings)
-    stores = stores or open_stores(settings)
-    glossary = Glossary.load(settings.glossary_file)
-    retriever = HybridRetriever(
-        embedder=embedder or embedder_for(settings.embedding_model, settings.embedding_batch_size),
-        vector_store=stores.vector_store,
-        keyword_index=stores.keyword_index,
-        glossary=glossary,
-        candidate_k=settings.candidate_k,
+    corpus = corpus_builder(settings, embedder=embedder, chat_model=chat_model)(
+        stores or open_stores(settings)
     )
     return Assistant(
-        retriever=retriever,
+        retriever=corpus.retriever,
         composer=build_composer(chat_model),
         audit_log=AuditLog(settings.audit_log_path),
         conversations=SQLiteConversationStore(settings.state_path),
         policy=AnswerPolicy(top_k=settings.top_k, relevance_threshold=settings.relevance_threshold),
-        statistics=TableStatisticsAnswerer(
-            stores.warehouse,
-            build_sql_generator(chat_model, load_sql_examples(settings.sql_examples_path)),
-            settings.sql_timeout_ms,
-            settings.sql_max_rows,
-        ),
+        statistics=corpus.statistics,
         rewriter=build_rewriter(chat_model),
         feedback=FeedbackStore(settings.feedback_path),
     )
@@ -124,13 +163,18 @@ def warm_up(assistant: Assistant) -> None:
     """Load what the first question would otherwise wait for: the embedding model (one embedding),
     Kiwi (one tokenisation), the BM25 matrix, the glossary's forms and the statistics layer.
     Answers nothing and writes nothing (no audit line, no conversation)."""
-    retriever = assistant.retriever
+    warm_up_corpus(assistant.corpus)
+
+
+def warm_up_corpus(corpus: Corpus) -> None:
+    """`warm_up` for one corpus (also a new generation's, before a server switches to it)."""
+    retriever = corpus.retriever
     retriever.embedder.embed_query("warm-up 해운대구 인구")
     retriever.keyword_index.warm_up()
     retriever.query_terms("해운대구 인구 population of Haeundae-gu")  # Kiwi, the glossary, the index
     content_nouns("해운대구 인구")  # the SQL layer's own Kiwi
-    if isinstance(assistant.statistics, TableStatisticsAnswerer):
-        assistant.statistics.warm_up()
+    if isinstance(corpus.statistics, TableStatisticsAnswerer):
+        corpus.statistics.warm_up()
 
 
 # -- what each step uses (cityqa doctor) ------------------------------------------------------------
@@ -149,6 +193,7 @@ def _describe_embedder(model: str) -> str:
 def describe_backends(settings: Settings) -> list[tuple[str, str]]:
     """(step, what it uses) for every seam, as `build_assistant` would choose it. Opens no store and
     calls no server; the chat model's class comes from actually building it (building is offline)."""
+    paths = StoreLayout(settings.home).current()
     chat_line = describe_chat_model(settings)
     try:
         chat_model = build_chat_model(settings)
@@ -172,17 +217,16 @@ def describe_backends(settings: Settings) -> list[tuple[str, str]]:
     vector_store = (
         f"Chroma server at {settings.chroma_url}"
         if settings.chroma_url
-        else f"embedded Chroma at {_where(settings.chroma_path, settings.chroma_path.exists())}"
+        else f"embedded Chroma at {_where(paths.chroma, paths.chroma.exists())}"
     )
     return [
         ("embedding model", _describe_embedder(settings.embedding_model)),
         ("vector store", vector_store),
         (
             "keyword index",
-            f"BM25 (bm25s, Kiwi tokens) at "
-            f"{_where(settings.keyword_index_path, settings.keyword_index_path.exists())}",
+            f"BM25 (bm25s, Kiwi tokens) at {_where(paths.keyword_index, paths.keyword_index.exists())}",
         ),
-        ("warehouse", f"DuckDB file {_where(settings.warehouse_path, settings.warehouse_path.exists())}"),
+        ("warehouse", f"DuckDB file {_where(paths.warehouse, paths.warehouse.exists())}"),
         ("SQL generator", sql),
         ("composer", composer),
         ("follow-ups", follow_ups),

@@ -11,14 +11,14 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Protocol
-
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage
+from typing import TYPE_CHECKING, Protocol
 
 from assistant.llm import reply_text
 from assistant.models import Turn
 from assistant.prompts import load_prompt
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +59,8 @@ class LLMFollowUpRewriter:
         self.prompt = load_prompt("followup_rewrite")
 
     def rewrite(self, question: str, history: list[Turn]) -> Rewrite:
+        from langchain_core.messages import HumanMessage  # loaded with a chat model only (cold start)
+
         prompt = self.prompt.render(history=_history_text(history), question=question)
         try:
             reply = reply_text(self.chat_model.invoke([HumanMessage(content=prompt)]).content)

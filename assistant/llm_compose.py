@@ -18,9 +18,7 @@ its generated sentence: it states exactly what was computed, which a rewording c
 from __future__ import annotations
 
 import logging
-
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage
+from typing import TYPE_CHECKING
 
 from assistant.citations import CITATION_MARK, split_sentences
 from assistant.compose import Composition, ExtractiveComposer, StatisticsPart, TextSink, citation_for
@@ -30,6 +28,9 @@ from assistant.models import Citation, Passage
 from assistant.prompts import load_prompt
 from assistant.retrieval import QueryTerms
 from assistant.tokens import is_korean, search_tokens
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 logger = logging.getLogger(__name__)
 
@@ -189,6 +190,8 @@ class LLMComposer:
 
     def _stream(self, prompt: str, consider: TextSink) -> str:
         """Stream the reply, handing each complete sentence to `consider`; return the whole reply."""
+        from langchain_core.messages import HumanMessage  # loaded with a chat model only (cold start)
+
         reply = ""
         done = 0  # characters of `reply` already handed on
         for chunk in self.chat_model.stream([HumanMessage(content=prompt)]):

@@ -45,6 +45,7 @@ class User(BaseModel):
     name: str = "anonymous"
     department: str | None = None
     clearance: Classification = Classification.PUBLIC
+    admin: bool = Field(False, description="May use the admin routes (ingest over the API).")
 
     def may_see(self, classification: Classification, departments: list[str] | tuple[str, ...]) -> bool:
         """The one access rule: clearance must cover the classification, and a restricted source

@@ -105,6 +105,16 @@ class AnswerPolicy:
     catalog_suggestion_coverage: float = 0.34
 
 
+@dataclass(frozen=True)
+class Corpus:
+    """What one answer reads: the retriever and the statistics layer over one generation of the
+    stores. An answer takes the corpus once, so a switch to a new generation (`assistant.live`)
+    never mixes two generations in one answer."""
+
+    retriever: HybridRetriever
+    statistics: StatisticsAnswerer | None = None
+
+
 class Assistant:
     def __init__(
         self,
@@ -117,16 +127,31 @@ class Assistant:
         rewriter: FollowUpRewriter | None = None,
         feedback: FeedbackStore | None = None,
     ) -> None:
-        self.retriever = retriever
+        self._corpus = Corpus(retriever, statistics)
         self.composer = composer
         self.audit_log = audit_log
         self.conversations = conversations
         self.policy = policy
-        self.statistics = statistics
         # Rewrites a follow-up into a standalone question (a chat model); None: offline, where a
         # short follow-up is searched together with the previous question.
         self.rewriter = rewriter
         self.feedback = feedback
+
+    @property
+    def corpus(self) -> Corpus:
+        return self._corpus
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        return self._corpus.retriever
+
+    @property
+    def statistics(self) -> StatisticsAnswerer | None:
+        return self._corpus.statistics
+
+    def switch_corpus(self, corpus: Corpus) -> None:
+        """Answer from `corpus` from now on; answers already begun finish on the one they took."""
+        self._corpus = corpus
 
     def answer(
         self,
@@ -141,6 +166,7 @@ class Assistant:
         `history` when the caller keeps them (an OpenAI-style client sends every message again);
         `on_event` receives the streaming form (see assistant/streaming.py)."""
         emit = on_event or _ignore
+        corpus = self._corpus
         started = time.perf_counter()
         timings: dict[str, float] = {}
         asked = question.strip()
@@ -157,15 +183,15 @@ class Assistant:
             question = rewrite.question
             notes += rewrite.notes
         outcome: StatisticsOutcome | None = None
-        if self.statistics is not None:
+        if corpus.statistics is not None:
             emit(AnswerEvent(type="status", step="computing"))
             with _timed(timings, "sql"):
-                outcome = self.statistics.answer(question, user, history)
+                outcome = corpus.statistics.answer(question, user, history)
             notes += outcome.notes
         emit(AnswerEvent(type="status", step="retrieving"))
         with _timed(timings, "retrieve"):
             search_question = question if question != asked else _with_context(question, history)
-            found = self._retrieve(search_question, question, user, outcome)
+            found = self._retrieve(corpus.retriever, search_question, question, user, outcome)
 
         answer = Answer(
             answer_id="a_" + uuid.uuid4().hex[:16],
@@ -178,7 +204,7 @@ class Assistant:
         emit(AnswerEvent(type="status", step="composing"))
         relay = _TextRelay(emit)
         with _timed(timings, "compose"):
-            self._compose(answer, question, found, outcome, user, relay)
+            self._compose(corpus.retriever, answer, question, found, outcome, user, relay)
         if not answer.citations:
             self._not_found(answer, question, self._suggestable(found), outcome)
 
@@ -200,13 +226,16 @@ class Assistant:
         return answer
 
     def _retrieve(
-        self, search_question: str, question: str, user: User, outcome: StatisticsOutcome | None
+        self,
+        retriever: HybridRetriever,
+        search_question: str,
+        question: str,
+        user: User,
+        outcome: StatisticsOutcome | None,
     ) -> _Retrieved:
         """The passages for the question, and for a dataset question its catalog entries."""
-        terms = self.retriever.query_terms(search_question)
-        candidates = self.retriever.retrieve_passages_for_user(
-            search_question, user, self.policy.top_k * 2, terms
-        )
+        terms = retriever.query_terms(search_question)
+        candidates = retriever.retrieve_passages_for_user(search_question, user, self.policy.top_k * 2, terms)
         found = _Retrieved(
             terms=terms,
             candidates=candidates,
@@ -214,7 +243,7 @@ class Assistant:
             dataset_question=asks_for_dataset(question),
         )
         if found.dataset_question and not (outcome is not None and outcome.part):
-            found.catalog = self._catalog_entries(search_question, user, terms)
+            found.catalog = self._catalog_entries(retriever, search_question, user, terms)
             found.datasets = datasets_covering(
                 found.catalog, terms, self.policy.catalog_min_coverage, self.policy.catalog_min_title_coverage
             )[: self.policy.top_k]
@@ -225,11 +254,12 @@ class Assistant:
             else:
                 # No dataset matches: say so rather than list unrelated ones. A document may still
                 # answer when it speaks to the subject, not merely to "which department publishes".
-                found.relevant = self._documents_on_topic(found.relevant, terms)
+                found.relevant = self._documents_on_topic(retriever, found.relevant, terms)
         return found
 
     def _compose(
         self,
+        retriever: HybridRetriever,
         answer: Answer,
         question: str,
         found: _Retrieved,
@@ -244,7 +274,7 @@ class Assistant:
         no_department = False  # a dataset question for a department, answered by an entry naming none
         document_answer = self._document_answer(question, relevant, terms, outcome)
         if outcome is not None and outcome.part is not None and document_answer is None:
-            documents = self._documents_beside_statistics(outcome, user, terms)
+            documents = self._documents_beside_statistics(retriever, outcome, user, terms)
             composition = self.composer.compose(question, documents, terms, outcome.part, relay)
             answer.sql = outcome.sql
             if outcome.part.written_by_model:
@@ -323,10 +353,11 @@ class Assistant:
     def run_sql(self, sql: str, user: User) -> SqlResult:
         """Run an official's own SQL through the same guard and read-only warehouse; audited."""
         started = time.perf_counter()
-        if self.statistics is None:
+        statistics = self._corpus.statistics
+        if statistics is None:
             raise CityQAError(ErrorCode.NOT_FOUND, "no statistics warehouse is configured")
         try:
-            result = self.statistics.run_user_sql(sql, user)
+            result = statistics.run_user_sql(sql, user)
         except CityQAError as error:
             self.audit_log.record_sql(user, sql, f"{error.code.value}: {error.detail}", _elapsed_ms(started))
             raise
@@ -376,19 +407,23 @@ class Assistant:
         if verified.uncited_sentences:
             answer.notes.append(f"{verified.uncited_sentences} sentence(s) without a citation")
 
-    def _catalog_entries(self, question: str, user: User, terms: QueryTerms) -> list[Passage]:
+    def _catalog_entries(
+        self, retriever: HybridRetriever, question: str, user: User, terms: QueryTerms
+    ) -> list[Passage]:
         """Catalog entries for a dataset question, best first. The search looks further down the
         fused list than for other questions, for what the question is about without its asking
         words: the entry that names the subject in its title may rank below entries sharing them."""
-        wide = self.retriever.retrieve_passages_for_user(
-            question, user, self.retriever.candidate_k, terms, topic_only=True
+        wide = retriever.retrieve_passages_for_user(
+            question, user, retriever.candidate_k, terms, topic_only=True
         )
-        return rank_catalog(wide, terms, self.retriever.keyword_index)
+        return rank_catalog(wide, terms, retriever.keyword_index)
 
-    def _documents_on_topic(self, passages: list[Passage], terms: QueryTerms) -> list[Passage]:
+    def _documents_on_topic(
+        self, retriever: HybridRetriever, passages: list[Passage], terms: QueryTerms
+    ) -> list[Passage]:
         """The documents among `passages` that cover the question's subject well."""
         topic = terms.topic_terms()
-        index = self.retriever.keyword_index
+        index = retriever.keyword_index
         return [
             passage
             for passage in passages
@@ -397,17 +432,17 @@ class Assistant:
         ]
 
     def _documents_beside_statistics(
-        self, outcome: StatisticsOutcome, user: User, terms: QueryTerms
+        self, retriever: HybridRetriever, outcome: StatisticsOutcome, user: User, terms: QueryTerms
     ) -> list[Passage]:
         """The best document for what the question asks beyond the statistic, if it asks more.
 
         That rest is searched on its own: mixed with the statistic's words, the table's own sources
         would crowd the document out. It is the other clause when the statistic came from one
         clause, else the question's terms that the tables do not speak to."""
-        index = self.retriever.keyword_index
+        index = retriever.keyword_index
         if outcome.remainder:
             rest = outcome.remainder
-            wanted = self.retriever.query_terms(rest)
+            wanted = retriever.query_terms(rest)
         else:
             table_tokens: set[str] = set()
             for citation in outcome.part.citations if outcome.part else []:
@@ -421,9 +456,7 @@ class Assistant:
             rest = " ".join(wanted.tokens)
         # The remainder's own terms are `wanted`; a residual's text is re-analysed from its tokens.
         known_terms = wanted if outcome.remainder else None
-        for passage in self.retriever.retrieve_passages_for_user(
-            rest, user, self.retriever.candidate_k, known_terms
-        ):
+        for passage in retriever.retrieve_passages_for_user(rest, user, retriever.candidate_k, known_terms):
             covers = wanted.coverage(index.tokens_of(passage.chunk)) >= self.policy.mixed_document_coverage
             if passage.chunk.kind == SourceKind.DOCUMENT and covers:
                 return [passage]

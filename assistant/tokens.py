@@ -30,9 +30,16 @@ _LETTER = re.compile(r"[A-Za-z\uac00-\ud7a3]")
 
 @functools.lru_cache(maxsize=1)
 def _kiwi() -> Any:
+    """The one Kiwi of the process (the SQL layer's `assistant.sql.korean.kiwi` is this one too):
+    loading one takes ~2 s, most of it holding the GIL."""
     from kiwipiepy import Kiwi
 
     return Kiwi()
+
+
+def shared_kiwi() -> Any:
+    """The process's Kiwi analyser, created on first use."""
+    return _kiwi()
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,4 +1,4 @@
-"""API keys: a TOML file mapping each key to a user (name, department, clearance)."""
+"""API keys: a TOML file mapping each key to a user (name, department, clearance, admin)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ class _KeyEntry(BaseModel):
     name: str
     department: str | None = None
     clearance: Classification = Classification.PUBLIC
+    admin: bool = False  # may use the admin routes (ingest over the API)
 
 
 def key_id(key: str) -> str:
@@ -42,7 +43,11 @@ class UserDirectory:
             raise CityQAError(ErrorCode.INVALID_CONFIG, f"invalid API key file {path}: {error}") from error
         users = {
             key: User(
-                key_id=key_id(key), name=entry.name, department=entry.department, clearance=entry.clearance
+                key_id=key_id(key),
+                name=entry.name,
+                department=entry.department,
+                clearance=entry.clearance,
+                admin=entry.admin,
             )
             for key, entry in entries.items()
         }

@@ -15,6 +15,7 @@ def measure_ingest(label: str, paths: list[Path], home: Path, raw_sample: int) -
 
     `raw_sample` caps how many chunks the raw pass embeds (an even stride over all chunks; 0 = all)."""
     from assistant.config import Settings
+    from assistant.store_layout import StoreLayout
     from assistant.stores.keyword_index import BM25KeywordIndex
     from ingestion.factory import build_ingestor
     from ingestion.loaders import SourceDefaults
@@ -30,7 +31,8 @@ def measure_ingest(label: str, paths: list[Path], home: Path, raw_sample: int) -
     chunks = report.chunks_indexed
     say(f"[{label}] {chunks} chunks in {ingest_seconds:.1f} s; failed files: {len(report.failed)}")
 
-    texts = [chunk.index_text for chunk in BM25KeywordIndex.open(settings.keyword_index_path).chunks()]
+    index = BM25KeywordIndex.open(StoreLayout(settings.home).current().keyword_index)
+    texts = [chunk.index_text for chunk in index.chunks()]
     if raw_sample and len(texts) > raw_sample:
         stride = len(texts) / raw_sample
         texts = [texts[int(i * stride)] for i in range(raw_sample)]

@@ -152,6 +152,7 @@ def build_index(home: Path, paths: list[Path], embedder: Any, glossary: Any) -> 
     """Ingest `paths` into `home` with a hand-built Ingestor (given embedder and glossary)."""
     from assistant.config import Settings
     from assistant.factory import open_stores
+    from assistant.store_layout import StoreLayout
     from ingestion.pipeline import ChunkingPolicy, Ingestor, IngestStores
 
     settings = Settings(home=home)
@@ -164,7 +165,7 @@ def build_index(home: Path, paths: list[Path], embedder: Any, glossary: Any) -> 
             keyword_index=stores.keyword_index,
             warehouse=stores.warehouse,
             glossary=glossary,
-            manifest_path=settings.manifest_path,
+            manifest_path=StoreLayout(settings.home).current().manifest,
         ),
         ChunkingPolicy(
             max_chars=settings.chunk_size,

@@ -11,11 +11,16 @@ from the data for each CSV/XLSX file given by path that has none. A drafted card
 the data as `<stem>.card.yaml` (an existing one is used, never overwritten), flagged `needs_review`,
 listed in `IngestReport.drafted`, and from then on is an ordinary card: the manifest entry is the
 card's, so re-running reports the table unchanged.
+
+Progress: `on_progress` (or, when a run is given none, the listener set in `ingest_progress_listener`)
+gets an `IngestProgress` once the files are found, after each file, and last with the whole report.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,9 +59,38 @@ from ingestion.tables import (
     table_source,
 )
 
-__all__ = ["ChunkingPolicy", "IngestReport", "IngestStores", "Ingestor"]
+__all__ = [
+    "ChunkingPolicy",
+    "IngestProgress",
+    "IngestReport",
+    "IngestStores",
+    "Ingestor",
+    "ingest_progress_listener",
+]
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IngestProgress:
+    """Where an ingest run is: told once the files are found, after each file, and once more when
+    the run is over (after pruning), with `report` set."""
+
+    files_total: int
+    files_done: int
+    current_file: str | None  # the file just done (None before the first)
+    chunks_indexed: int
+    outcomes: Mapping[str, int]  # entries so far: indexed, unchanged, failed, skipped, removed
+    report: IngestReport | None = None  # the whole report, on the last call only
+
+
+ProgressCallback = Callable[[IngestProgress], None]
+# The listener of the runs in this context that are given no `on_progress`: `cityqa ingest --job-id`
+# sets it so the admin API's job row follows the run (assistant/ingest_job_progress.py). A listener that
+# raises stops the run (the files done so far stay in the report; nothing more is written).
+ingest_progress_listener: ContextVar[ProgressCallback | None] = ContextVar(
+    "ingest_progress_listener", default=None
+)
 
 
 @dataclass
@@ -92,9 +126,11 @@ class Ingestor:
         *,
         card: Path | None = None,
         draft_cards: bool = False,
+        on_progress: ProgressCallback | None = None,
     ) -> IngestReport:
         """Index `paths`; `card` is the table card of the one data file given (BAD_REQUEST otherwise);
-        `draft_cards` drafts a card for each CSV/XLSX file given by path that has no card."""
+        `draft_cards` drafts a card for each CSV/XLSX file given by path that has no card; `on_progress`
+        is told how the run goes (see `IngestProgress`)."""
         if card is not None:
             check_card_arguments(paths, card)
         report = IngestReport()
@@ -105,9 +141,11 @@ class Ingestor:
         files = discovered.files
         given_files = {path.resolve() for path in paths if path.is_file()}
         changed = False
+        tell = on_progress or ingest_progress_listener.get() or (lambda _: None)
+        tell(_progress(report, len(files), 0, None))
         with Progress(transient=True, disable=not _is_terminal()) as progress:
             task = progress.add_task("Ingesting", total=len(files))
-            for path, root in files:
+            for done, (path, root) in enumerate(files):
                 progress.update(task, description=f"Ingesting {path.name}")
                 try:
                     if card is not None:
@@ -125,12 +163,14 @@ class Ingestor:
                     reason = f"unexpected error: {type(error).__name__}: {error}"
                     report.failed.append((str(path), readable_name(reason)))
                 progress.advance(task)
+                tell(_progress(report, len(files), done + 1, str(path)))
         self._keep_sql_examples([Path(path) for path, _ in discovered.skipped], report)
         if prune:
             changed |= self._prune(manifest, report)
         if changed:
             self.stores.keyword_index.save()
             manifest.save(self.stores.manifest_path)
+        tell(_progress(report, len(files), len(files), None, final=True))
         return report
 
     def _keep_sql_examples(self, skipped: list[Path], report: IngestReport) -> None:
@@ -310,6 +350,19 @@ class Ingestor:
                 report.removed.append(key)
                 removed = True
         return removed
+
+
+def _progress(
+    report: IngestReport, total: int, done: int, current: str | None, final: bool = False
+) -> IngestProgress:
+    outcomes = {
+        "indexed": len(report.indexed),
+        "unchanged": len(report.unchanged),
+        "failed": len(report.failed),
+        "skipped": len(report.skipped),
+        "removed": len(report.removed),
+    }
+    return IngestProgress(total, done, current, report.chunks_indexed, outcomes, report if final else None)
 
 
 def _unchanged(manifest: Manifest, key: str, digest: str) -> bool:

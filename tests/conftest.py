@@ -35,6 +35,7 @@ from assistant.sources import SourceCatalog  # noqa: E402
 from assistant.sql.generator import SemanticParserGenerator
 from assistant.sql.warehouse import DuckDBWarehouse
 from assistant.statistics import TableStatisticsAnswerer  # noqa: E402
+from assistant.store_layout import StoreLayout  # noqa: E402
 from assistant.stores.keyword_index import BM25KeywordIndex  # noqa: E402
 from assistant.stores.vector_store import ChromaVectorStore, chroma_client  # noqa: E402
 from assistant.users import UserDirectory  # noqa: E402
@@ -64,7 +65,7 @@ class CityQAStack:
 
     @property
     def manifest_path(self) -> Path:
-        return Settings(home=self.home).manifest_path
+        return StoreLayout(self.home).current().manifest
 
     @property
     def audit_log_path(self) -> Path:
@@ -85,11 +86,12 @@ def build_stack(
     max_chars: int = 900,
 ) -> CityQAStack:
     """Wire every seam like the factories do, with the fake embedder and stores under `home`."""
-    paths = Settings(home=home)  # the same store layout as the product
+    paths = StoreLayout(home).current()  # the same store layout as the product
+    settings = Settings(home=home)
     embedder = FakeHashingEmbedder()
-    vector_store = ChromaVectorStore(chroma_client(path=paths.chroma_path), paths.collection)
-    keyword_index = BM25KeywordIndex.open(paths.keyword_index_path)
-    warehouse = DuckDBWarehouse(paths.warehouse_path)
+    vector_store = ChromaVectorStore(chroma_client(path=paths.chroma), settings.collection)
+    keyword_index = BM25KeywordIndex.open(paths.keyword_index)
+    warehouse = DuckDBWarehouse(paths.warehouse)
     glossary = Glossary.load(glossary_file)
     ingestor = Ingestor(
         IngestStores(
@@ -98,7 +100,7 @@ def build_stack(
             keyword_index=keyword_index,
             warehouse=warehouse,
             glossary=glossary,
-            manifest_path=paths.manifest_path,
+            manifest_path=paths.manifest,
         ),
         ChunkingPolicy(max_chars=max_chars, overlap=min(120, max_chars // 4), embedding_batch_size=16),
     )
@@ -107,13 +109,13 @@ def build_stack(
             embedder=embedder, vector_store=vector_store, keyword_index=keyword_index, glossary=glossary
         ),
         composer=composer or ExtractiveComposer(),
-        audit_log=AuditLog(paths.audit_log_path),
-        conversations=SQLiteConversationStore(paths.state_path),
+        audit_log=AuditLog(settings.audit_log_path),
+        conversations=SQLiteConversationStore(settings.state_path),
         policy=policy or AnswerPolicy(),
         statistics=TableStatisticsAnswerer(
             warehouse, SemanticParserGenerator(), timeout_ms=2000, max_rows=200
         ),
-        feedback=FeedbackStore(paths.feedback_path),
+        feedback=FeedbackStore(settings.feedback_path),
     )
     return CityQAStack(
         home=home,

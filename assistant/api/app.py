@@ -1,5 +1,6 @@
 """The FastAPI application: chat (also streamed), SQL, sources, feedback, health, the
-OpenAI-compatible routes (`openai_routes.py`) and the web chat page (`assistant/web`).
+OpenAI-compatible routes (`openai_routes.py`), the admin routes (`admin.py`) and the web chat page
+(`assistant/web`).
 
 No `from __future__ import annotations` here: FastAPI resolves a route's annotations in the module's
 globals, so the closure-local `CurrentUser` dependency would become an unresolvable string and
@@ -16,6 +17,7 @@ from fastapi import Depends, FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
+from assistant.api.admin import IngestAdmin, add_admin_routes
 from assistant.api.auth import api_key_from_headers, security_requirements
 from assistant.api.contract import (
     component,
@@ -128,16 +130,24 @@ def create_app(
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     rate_limit: RateLimit | None = None,
     readiness: Readiness | None = None,
+    ingest_admin: IngestAdmin | None = None,
 ) -> FastAPI:
     """The app; `rate_limit` limits the answering routes per caller (None: no limit); `readiness`
-    (None: ready at once) is started with the app and answers `/readyz`."""
+    (None: ready at once) is started with the app and answers `/readyz`; `ingest_admin` serves the
+    admin ingest routes (None: they answer 409, ingest over the API is off) and its job runner runs
+    with the app (`assistant.api.admin.build_ingest_admin` builds it from settings)."""
     assistant = measure_answers(assistant)  # answers and refused SQL counted for /metrics
     readiness = readiness or Readiness()
+    ingest_admin = ingest_admin or IngestAdmin()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         readiness.start()
-        yield
+        ingest_admin.start()
+        try:
+            yield
+        finally:
+            await run_in_threadpool(ingest_admin.stop)
 
     app = FastAPI(
         lifespan=lifespan,
@@ -283,5 +293,6 @@ def create_app(
         return assistant.record_feedback(user, body)
 
     add_openai_routes(app, assistant, current_user, authenticated, max_body_bytes)
+    add_admin_routes(app, ingest_admin, users, max_body_bytes)
     add_web_routes(app)
     return app

@@ -22,6 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from assistant.errors import CityQAError, ErrorCode
 
@@ -33,6 +34,7 @@ _STATUS_CODES = {
     403: ErrorCode.FORBIDDEN,
     404: ErrorCode.NOT_FOUND,
     405: ErrorCode.METHOD_NOT_ALLOWED,
+    409: ErrorCode.CONFLICT,
     413: ErrorCode.PAYLOAD_TOO_LARGE,
 }
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -122,6 +124,17 @@ def error_response(
     )
 
 
+def allowed_methods(request: Request) -> set[str]:
+    """Every method the request's path takes. Starlette's own 405 names only those of the first route
+    with the path, though a path may have a route per method (GET and POST /api/admin/ingest)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return methods
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(CityQAError)
     async def _cityqa_error(request: Request, error: CityQAError) -> JSONResponse:
@@ -139,9 +152,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(error.status_code, ErrorCode.BAD_REQUEST)
         # Keep the exception's headers (a 405 must say which methods are allowed).
-        return error_response(
-            request, code, str(error.detail), status=error.status_code, headers=error.headers
-        )
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            headers = {name: value for name, value in headers.items() if name.lower() != "allow"}
+            headers["allow"] = ", ".join(sorted(allowed_methods(request)))
+        return error_response(request, code, str(error.detail), status=error.status_code, headers=headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:

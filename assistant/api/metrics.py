@@ -15,9 +15,12 @@
 | `cityqa_ingest_chunks_indexed_total` | counter | | chunks written by ingest runs |
 | `cityqa_ingest_last_finished_timestamp_seconds` | gauge | | when the latest ingest run ended |
 | `cityqa_indexed_chunks` | gauge | | chunks the server answers from (read at each scrape) |
+| `cityqa_store_generation` | gauge | | generation of the stores served (workers: the oldest served) |
 
-The ingest metrics count the ingest runs of the process that serves `/metrics` (an ingest run by
-`cityqa ingest` in another process shows only in `cityqa_indexed_chunks`, once the server serves it).
+The ingest metrics count the ingest runs of the process that serves `/metrics`: the admin API's jobs
+it runs (`assistant.api.admin.IngestJobMetrics`, from the progress the job's subprocess writes); an
+ingest run by `cityqa ingest` in another process shows only in `cityqa_indexed_chunks`, once the server
+serves it.
 
 Several uvicorn workers: set `PROMETHEUS_MULTIPROC_DIR` to an empty folder before the server starts
 (prometheus-client reads it when imported); every worker then writes its values there and `/metrics`
@@ -72,6 +75,7 @@ class CityQAMetrics:
     ingest_chunks: Counter
     ingest_last_finished: Gauge
     indexed_chunks: Gauge
+    store_generation: Gauge
 
     def observe_answer(self, answer: Answer) -> None:
         self.answers.labels(confidence=answer.confidence).inc()
@@ -126,6 +130,11 @@ def cityqa_metrics() -> CityQAMetrics:
         ),
         indexed_chunks=Gauge(
             "cityqa_indexed_chunks", "Chunks the server answers from.", multiprocess_mode="livemax"
+        ),
+        store_generation=Gauge(
+            "cityqa_store_generation",
+            "Generation of the stores answered from (several workers: the oldest one any serves).",
+            multiprocess_mode="livemin",
         ),
     )
 

@@ -1,4 +1,4 @@
-"""Korean tokenisation for the SQL layer, with one lazily created, cached Kiwi (it takes ~1 s to load)."""
+"""Korean tokenisation for the SQL layer, with the Kiwi search tokens use (one load, ~2 s, serves both)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ _CONTENT_TAGS = {"NNG", "NNP", "SL", "XR"}
 
 @functools.cache
 def kiwi() -> Any:
-    """The shared Kiwi analyser, created on first use."""
-    from kiwipiepy import Kiwi
+    """The shared Kiwi analyser, created on first use: the one of `assistant.tokens` (the same default
+    options, so the same morphemes; a second instance cost a cold start another ~2 s)."""
+    from assistant.tokens import shared_kiwi
 
-    return Kiwi()
+    return shared_kiwi()
 
 
 def content_nouns(text: str) -> list[str]:

@@ -39,9 +39,7 @@ import logging
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage
+from typing import TYPE_CHECKING
 
 from assistant.errors import CityQAError
 from assistant.llm import reply_text
@@ -51,6 +49,9 @@ from assistant.sql.examples import SqlExample, retrieve_similar_examples
 from assistant.sql.generator import SqlDraft, SqlGenerator
 from assistant.sql.guard import GuardedSql, guard_sql
 from assistant.sql.semantic_layer import SemanticLayer
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 logger = logging.getLogger(__name__)
 
@@ -234,6 +235,8 @@ class LLMSqlGenerator:
             prompt = self.render_repair_prompt(question, layer, sql, rejection)
 
     def _ask(self, prompt: str) -> str:
+        from langchain_core.messages import HumanMessage  # loaded with a chat model only (cold start)
+
         message = self.chat_model.invoke([HumanMessage(content=prompt)])
         return reply_text(message.content)
 

@@ -18,10 +18,9 @@ import threading
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import duckdb
-import pandas
 
 from assistant.errors import CityQAError, ErrorCode
 from assistant.models import SqlResult
@@ -35,6 +34,9 @@ from assistant.sql.sandbox import (
     source_table,
     warehouse_version,
 )
+
+if TYPE_CHECKING:
+    import pandas
 
 METADATA_TABLE = "_cityqa_cards"
 _INCOMING_VIEW = "_cityqa_incoming"
@@ -257,6 +259,8 @@ def _is_missing(value: Any) -> bool:
     if value is None:
         return True
     try:
+        import pandas  # not at import: a question without statistics never needs it (cold start)
+
         return bool(pandas.isna(value))
     except (TypeError, ValueError):
         return False

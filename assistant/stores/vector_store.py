@@ -7,6 +7,7 @@ model, which this deployment never does.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,7 @@ class ChromaVectorStore:
     """One Chroma collection of chunks with cosine similarity."""
 
     def __init__(self, client: Any, collection_name: str) -> None:
+        self._client = client
         self._collection = client.get_or_create_collection(
             name=collection_name,
             configuration={
@@ -91,6 +93,12 @@ class ChromaVectorStore:
         # exact at city scale for a few milliseconds. (Collections made earlier are widened too.)
         if self._collection.configuration_json.get("hnsw", {}).get("ef_search") != _EF_SEARCH:
             self._collection.modify(configuration={"hnsw": {"ef_search": _EF_SEARCH}})
+
+    def close(self) -> None:
+        """Release the client (an embedded store's files and memory are freed with the last one)."""
+        close = getattr(self._client, "close", None)
+        if close is not None:
+            close()
 
     def add_chunks(self, chunks: list[Chunk], vectors: list[list[float]]) -> None:
         if not chunks:
@@ -144,6 +152,27 @@ class ChromaVectorStore:
             if len(page["ids"]) < _GET_PAGE:
                 return chunks
             offset += _GET_PAGE
+
+    def pages_with_vectors(
+        self, page_size: int = _GET_PAGE
+    ) -> Iterator[tuple[list[Chunk], list[list[float]]]]:
+        """Every chunk with its stored vector, a page at a time (to copy a collection)."""
+        offset = 0
+        while True:
+            page = self._collection.get(
+                include=["documents", "metadatas", "embeddings"], limit=page_size, offset=offset
+            )
+            chunks = [
+                _chunk(chunk_id, text, metadata)
+                for chunk_id, text, metadata in zip(
+                    page["ids"], page["documents"], page["metadatas"], strict=True
+                )
+            ]
+            if chunks:
+                yield chunks, [[float(value) for value in vector] for vector in page["embeddings"]]
+            if len(chunks) < page_size:
+                return
+            offset += page_size
 
     def chunks_of_source(self, source_id: str) -> list[Chunk]:
         chunks = self.get_chunks(where={"source_id": source_id})

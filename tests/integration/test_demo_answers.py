@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from assistant.models import Classification
 from assistant.pipeline import NOT_FOUND_EN
+from assistant.store_layout import StoreLayout
 from ingestion.loaders import SourceDefaults
 
 pytestmark = pytest.mark.integration
@@ -131,7 +132,8 @@ def test_the_personnel_key_sees_the_personnel_policy(demo_client: TestClient) ->
 def test_re_ingesting_the_demo_changes_nothing(demo_ingest: DemoIngest) -> None:
     stores = demo_ingest.stores
     before_vectors, before_keywords = stores.vector_store.count(), len(stores.keyword_index)
-    manifest_before = demo_ingest.settings.manifest_path.read_text(encoding="utf-8")
+    manifest = StoreLayout(demo_ingest.settings.home).current().manifest
+    manifest_before = manifest.read_text(encoding="utf-8")
     report = demo_ingest.ingestor.ingest(DEMO_PATHS, SourceDefaults())
     assert report.indexed == []
     assert report.failed == []
@@ -139,4 +141,4 @@ def test_re_ingesting_the_demo_changes_nothing(demo_ingest: DemoIngest) -> None:
     assert len(report.unchanged) == len(demo_ingest.report.indexed) + len(demo_ingest.report.unchanged)
     assert stores.vector_store.count() == before_vectors
     assert len(stores.keyword_index) == before_keywords
-    assert demo_ingest.settings.manifest_path.read_text(encoding="utf-8") == manifest_before
+    assert manifest.read_text(encoding="utf-8") == manifest_before

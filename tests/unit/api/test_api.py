@@ -14,9 +14,11 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.routing import Route
 
+from assistant.api.admin import IngestAdmin
 from assistant.api.app import create_app
 from assistant.api.errors import ErrorBody, OpenAIErrorBody
 from assistant.api.limits import DEFAULT_MAX_BODY_BYTES
+from assistant.ingest_jobs import IngestJobStore
 from assistant.models import Classification
 from assistant.sources import SourceCatalog
 from assistant.users import key_id
@@ -29,7 +31,16 @@ ERROR_KEYS = {"ok", "error_code", "detail", "request_id"}
 CITATION_KEYS = {"n", "source_id", "kind", "title", "locator", "url", "snippet", "as_of"}
 ANSWER_KEYS = {"answer_id", "conversation_id", "answer", "citations", "sql", "confidence", "timings_ms"}
 PERSONNEL_KEY = "demo-personnel-key"
-INTERNAL_KEY = "demo-internal-key"
+INTERNAL_KEY = "demo-internal-key"  # also the demo's admin key (data/demo/api_keys.toml)
+NEW_DOCUMENT = "new_policy.md"  # in the ingest root of the admin routes
+
+
+def ingest_admin_for(stack) -> IngestAdmin:
+    """Ingest over the API from a root beside the stack's home; no runner: jobs stay queued."""
+    root = stack.home.parent / "ingest_root"
+    root.mkdir(exist_ok=True)
+    (root / NEW_DOCUMENT).write_text("# New policy\n\nNew policies take effect at once.\n", encoding="utf-8")
+    return IngestAdmin([root], IngestJobStore(stack.home / "state.sqlite3"), stack.assistant.audit_log)
 
 
 def _app(stack, allow_anonymous: bool = True) -> FastAPI:
@@ -37,7 +48,9 @@ def _app(stack, allow_anonymous: bool = True) -> FastAPI:
     if users.allow_anonymous != allow_anonymous:
         known_keys = users.keys()
         users = type(users)({key: users.authenticate(key) for key in known_keys}, allow_anonymous)
-    return create_app(stack.assistant, users, SourceCatalog(stack.keyword_index))
+    return create_app(
+        stack.assistant, users, SourceCatalog(stack.keyword_index), ingest_admin=ingest_admin_for(stack)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -219,7 +232,14 @@ ROUTE_REQUESTS = {
     "/docs/oauth2-redirect": ("GET", "/docs/oauth2-redirect", None),
     "/redoc": ("GET", "/redoc", None),
     "/metrics": ("GET", "/metrics", None),  # Prometheus: outside the OpenAPI document, no credential
+    # Admin routes: an admin's key (`successful_request`); the job id is replaced by a new job's.
+    "/api/admin/ingest": ("POST", "/api/admin/ingest", {"paths": [NEW_DOCUMENT]}),
+    "/api/admin/ingest/{job_id}": ("GET", "/api/admin/ingest/j_new", None),
+    "/api/admin/ingest/{job_id}/cancel": ("POST", "/api/admin/ingest/j_new/cancel", None),
 }
+# Paths with a route for a second method: its good request.
+SECOND_REQUESTS = {"/api/admin/ingest": ("GET", "/api/admin/ingest", None)}
+ADMIN = {"/api/admin/ingest", "/api/admin/ingest/{job_id}", "/api/admin/ingest/{job_id}/cancel"}
 AUTHENTICATED = {
     "/api/chat",
     "/api/chat/stream",
@@ -230,13 +250,30 @@ AUTHENTICATED = {
     "/v1/chat/completions",
     "/v1/models",
     "/v1/models/{model}",
+    *ADMIN,
 }
 CREATED = {"/api/feedback"}
+ACCEPTED = {"/api/admin/ingest"}
 ALL_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 
 
 def _routes(app: FastAPI) -> list[Route]:
-    return [route for route in app.routes if isinstance(route, Route)]
+    """One route per path (a path with routes for several methods: the first)."""
+    routes: dict[str, Route] = {}
+    for route in app.routes:
+        if isinstance(route, Route):
+            routes.setdefault(route.path, route)
+    return list(routes.values())
+
+
+def _methods(app: FastAPI, path: str) -> set[str]:
+    """The methods the path takes, over all its routes."""
+    return {
+        method
+        for route in app.routes
+        if isinstance(route, Route) and route.path == path
+        for method in route.methods or ()
+    }
 
 
 def test_every_route_is_covered(app: FastAPI) -> None:
@@ -245,31 +282,43 @@ def test_every_route_is_covered(app: FastAPI) -> None:
     assert api_paths - {"/healthz", "/readyz", "/"} == AUTHENTICATED
 
 
-def successful_request(client: TestClient, path: str, headers: dict[str, str] | None = None) -> Any:
-    """The route's good request, sent; feedback rates an answer the same caller was just given."""
-    method, url, body = ROUTE_REQUESTS[path]
+def successful_request(
+    client: TestClient, path: str, headers: dict[str, str] | None = None, second: bool = False
+) -> Any:
+    """The route's good request (`second`: for its second method), sent; feedback rates an answer the
+    same caller was just given; an admin route is asked by an admin, about a job just queued."""
+    method, url, body = SECOND_REQUESTS[path] if second else ROUTE_REQUESTS[path]
     if path == "/api/feedback":
         asked = client.post("/api/chat", json={"question": QUESTION}, headers=headers)
         body = {**body, "answer_id": asked.json()["answer_id"]}
+    if path in ADMIN:
+        headers = headers or bearer(INTERNAL_KEY)
+        if "j_new" in url:
+            queued = client.post("/api/admin/ingest", json={"paths": [NEW_DOCUMENT]}, headers=headers)
+            url = url.replace("j_new", queued.json()["job_id"])
     response = client.request(method, url, json=body, headers=headers)
-    assert response.status_code == (201 if path in CREATED else 200), (path, response.text)
+    expected = 201 if path in CREATED else 202 if path in ACCEPTED and not second else 200
+    assert response.status_code == expected, (path, response.text)
     return response
 
 
 def test_every_route_answers_its_good_request(client: TestClient, app: FastAPI) -> None:
     for route in _routes(app):
         successful_request(client, route.path)
+        if route.path in SECOND_REQUESTS:
+            successful_request(client, route.path, second=True)
 
 
 def test_wrong_method_on_every_route(client: TestClient, app: FastAPI) -> None:
     checked = 0
     for route in _routes(app):
         _, url, _ = ROUTE_REQUESTS[route.path]
-        for method in sorted(ALL_METHODS - set(route.methods or ())):
+        allowed = _methods(app, route.path)
+        for method in sorted(ALL_METHODS - allowed):
             response = client.request(method, url)
             body = assert_error(response, 405, "method_not_allowed")
             assert "not allowed" in body["detail"].lower()
-            assert set(response.headers["allow"].replace(" ", "").split(",")) == set(route.methods or ())
+            assert set(response.headers["allow"].replace(" ", "").split(",")) == allowed
             checked += 1
     assert checked >= len(_routes(app))
 
@@ -280,7 +329,7 @@ def test_custom_method_on_every_route(client: TestClient, app: FastAPI, method: 
         _, url, _ = ROUTE_REQUESTS[route.path]
         response = client.request(method, url)
         assert_error(response, 405, "method_not_allowed")
-        assert set(response.headers["allow"].replace(" ", "").split(",")) == set(route.methods or ())
+        assert set(response.headers["allow"].replace(" ", "").split(",")) == _methods(app, route.path)
 
 
 def test_unknown_key_on_every_authenticated_route(client: TestClient, app: FastAPI) -> None:
@@ -366,7 +415,7 @@ def test_oversized_body_on_every_route(client: TestClient, app: FastAPI) -> None
     oversized = json.dumps({"question": "x" * 20_000_000}).encode()
     for route in _routes(app):
         _, url, _ = ROUTE_REQUESTS[route.path]
-        for method in sorted(set(route.methods or ()) - {"HEAD"}):
+        for method in sorted(_methods(app, route.path) - {"HEAD"}):
             response = client.request(
                 method, url, content=oversized, headers={"content-type": "application/json"}
             )

@@ -16,6 +16,13 @@ from assistant.users import UserDirectory
 
 ERROR_BODY = {"$ref": "#/components/schemas/ErrorBody"}
 OPENAI_ERROR_BODY = {"$ref": "#/components/schemas/OpenAIErrorBody"}  # under /v1/: ErrorBody + `error`
+# Operations only an admin's key may use (always a key, even while anonymous access is on).
+ADMIN = {
+    ("post", "/api/admin/ingest"),
+    ("get", "/api/admin/ingest"),
+    ("get", "/api/admin/ingest/{job_id}"),
+    ("post", "/api/admin/ingest/{job_id}/cancel"),
+}
 AUTHENTICATED = {
     ("post", "/api/chat"),
     ("post", "/api/chat/stream"),
@@ -26,6 +33,7 @@ AUTHENTICATED = {
     ("get", "/api/sources"),
     ("get", "/api/sources/{source_id}"),
     ("post", "/api/feedback"),
+    *ADMIN,
 }
 # Statuses each operation can answer, beyond 200 (the tests in test_api.py provoke each of them).
 EXPECTED_ERRORS = {
@@ -40,8 +48,13 @@ EXPECTED_ERRORS = {
     ("get", "/api/sources"): {"400", "401", "413", "500"},
     ("get", "/api/sources/{source_id}"): {"400", "401", "404", "413", "500"},
     ("post", "/api/feedback"): {"400", "401", "404", "413", "500"},
+    # 403: not an admin's key; 409: no ingest roots configured (tests/unit/api/test_admin_ingest.py)
+    ("post", "/api/admin/ingest"): {"400", "401", "403", "409", "413", "500"},
+    ("get", "/api/admin/ingest"): {"400", "401", "403", "409", "413", "500"},
+    ("get", "/api/admin/ingest/{job_id}"): {"400", "401", "403", "404", "409", "413", "500"},
+    ("post", "/api/admin/ingest/{job_id}/cancel"): {"400", "401", "403", "404", "409", "413", "500"},
 }
-SUCCESS_STATUS = {("post", "/api/feedback"): "201"}  # others: 200
+SUCCESS_STATUS = {("post", "/api/feedback"): "201", ("post", "/api/admin/ingest"): "202"}  # others: 200
 
 
 def _document(stack, allow_anonymous: bool = True, **options: Any) -> dict[str, Any]:
@@ -116,7 +129,8 @@ def test_credentials_are_optional_exactly_when_anonymous_access_is_on(stack, all
             continue
         requirements = operation["security"]
         assert {"bearerApiKey": []} in requirements and {"apiKeyHeader": []} in requirements
-        assert ({} in requirements) is allow_anonymous, key
+        # the admin routes need an admin's key, whether anonymous access is on or not
+        assert ({} in requirements) is (allow_anonymous and key not in ADMIN), key
         assert "www-authenticate" in operation["responses"]["401"]["headers"]
 
 

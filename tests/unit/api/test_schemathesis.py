@@ -9,6 +9,7 @@ its time limit (408), as the document says. No check is disabled.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +19,9 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
 from schemathesis.engine.statistic import Statistic
 
+from assistant.api.admin import IngestAdmin
 from assistant.api.app import create_app
+from assistant.ingest_jobs import IngestJobStore
 
 OPERATIONS = {
     "GET /healthz",
@@ -32,6 +35,10 @@ OPERATIONS = {
     "POST /v1/chat/completions",
     "GET /v1/models",
     "GET /v1/models/{model}",
+    "POST /api/admin/ingest",
+    "GET /api/admin/ingest",
+    "GET /api/admin/ingest/{job_id}",
+    "POST /api/admin/ingest/{job_id}/cancel",
 }
 # Per phase (coverage, fuzzing, stateful) and operation; enough to find every hole the API had, and
 # quick on the shared 2-core machine.
@@ -40,6 +47,8 @@ SEED = 7
 
 # `positive_data_acceptance`'s default statuses, plus what the document says valid-by-schema SQL gets.
 SQL_ACCEPTS_VALID_DATA_WITH = ["2xx", "3xx", "401", "403", "404", "408", "409", "422", "429", "5xx"]
+# ... and what it says a valid-by-schema path outside (or not in) the ingest roots gets.
+INGEST_ACCEPTS_VALID_DATA_WITH = ["2xx", "3xx", "400", "401", "403", "404", "409", "429", "5xx"]
 
 
 @dataclass
@@ -55,11 +64,18 @@ def run_every_check(app: FastAPI, headers: dict[str, str] | None = None) -> RunR
         "seed": SEED,
         "generation": {"max-examples": MAX_EXAMPLES, "deterministic": True, "database": "none"},
         "operations": [
+            # `include-name`: one operation ("include-method" and "include-path" in one entry select
+            # the operations that match either).
             {
-                "include-method": "POST",
-                "include-path": "/api/sql",
+                "include-name": "POST /api/sql",
                 "checks": {"positive_data_acceptance": {"expected-statuses": SQL_ACCEPTS_VALID_DATA_WITH}},
-            }
+            },
+            {
+                "include-name": "POST /api/admin/ingest",
+                "checks": {
+                    "positive_data_acceptance": {"expected-statuses": INGEST_ACCEPTS_VALID_DATA_WITH}
+                },
+            },
         ],
     }
     if headers:
@@ -90,11 +106,20 @@ def run_every_check(app: FastAPI, headers: dict[str, str] | None = None) -> RunR
 
 @pytest.mark.parametrize(
     "headers",
-    [None, {"Authorization": "Bearer demo-personnel-key"}],
-    ids=["anonymous-or-generated-credentials", "restricted-clearance-key"],
+    [None, {"Authorization": "Bearer demo-personnel-key"}, {"Authorization": "Bearer demo-internal-key"}],
+    ids=["anonymous-or-generated-credentials", "restricted-clearance-key", "admin-key"],
 )
-def test_every_check_passes_on_every_operation(stack, headers: dict[str, str] | None) -> None:
-    result = run_every_check(create_app(stack.assistant, stack.users, stack.sources), headers)
+def test_every_check_passes_on_every_operation(
+    stack, tmp_path: Path, headers: dict[str, str] | None
+) -> None:
+    """The admin routes over an ingest root holding one document (jobs stay queued: no runner)."""
+    root = tmp_path / "ingest_root"
+    root.mkdir()
+    (root / "policy.md").write_text("# Policy\n\nA short policy.\n", encoding="utf-8")
+    admin = IngestAdmin([root], IngestJobStore(tmp_path / "state.sqlite3"))
+    result = run_every_check(
+        create_app(stack.assistant, stack.users, stack.sources, ingest_admin=admin), headers
+    )
     assert result.errors == []
     assert result.failures == [], "\n".join(result.failures)
     assert result.operations == OPERATIONS

@@ -14,7 +14,6 @@ from fastapi.testclient import TestClient
 
 from assistant import tokens
 from assistant.api.app import Readiness, create_app
-from assistant.config import Settings
 from assistant.factory import warm_up
 from assistant.fakes import FakeHashingEmbedder
 from assistant.glossary import Glossary
@@ -25,6 +24,7 @@ from assistant.sql import korean
 from assistant.sql.cards import TableCard
 from assistant.sql.generator import SemanticParserGenerator
 from assistant.statistics import TableStatisticsAnswerer
+from assistant.store_layout import StoreLayout
 from assistant.stores.keyword_index import BM25KeywordIndex
 from ingestion.loaders import SourceDefaults
 
@@ -137,9 +137,8 @@ def test_warm_up_loads_every_part_the_first_question_needs(make_stack: Any, tmp_
     documents.mkdir()
     (documents / "note.md").write_text("# 해운대구\n\n해운대구 인구 통계 안내.\n", encoding="utf-8")
     assert stack.ingestor.ingest([documents, DEMO_TABLES], SourceDefaults()).failed == []
-    paths = Settings(home=stack.home)
     # Opened again, as at a start: nothing loaded yet.
-    keyword_index = BM25KeywordIndex.open(paths.keyword_index_path)
+    keyword_index = BM25KeywordIndex.open(StoreLayout(stack.home).current().keyword_index)
     embedder, glossary = RecordingEmbedder(), RecordingGlossary(Glossary.load().concepts)
     warehouse = CountingWarehouse(stack.warehouse)
     assistant = Assistant(
@@ -156,7 +155,7 @@ def test_warm_up_loads_every_part_the_first_question_needs(make_stack: Any, tmp_
     )
     tokens._kiwi.cache_clear()
     korean.kiwi.cache_clear()
-    audit_lines = _lines(paths.audit_log_path)
+    audit_lines = _lines(stack.audit_log_path)
 
     warm_up(assistant)
 
@@ -165,7 +164,7 @@ def test_warm_up_loads_every_part_the_first_question_needs(make_stack: Any, tmp_
     assert tokens._kiwi.cache_info().currsize == 1 and korean.kiwi.cache_info().currsize == 1
     assert glossary.lookups >= 1
     assert warehouse.card_reads == 1
-    assert _lines(paths.audit_log_path) == audit_lines  # answered nothing, logged nothing
+    assert _lines(stack.audit_log_path) == audit_lines  # answered nothing, logged nothing
 
     answer = assistant.answer("2025년 5월 해운대구 인구는?", User())
     assert answer.sql is not None
