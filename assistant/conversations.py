@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from assistant.models import Turn
-from assistant.state_db import IN_MEMORY, open_state_database, write_transaction
+from assistant.state_db import IN_MEMORY, create_schema, open_state_database, write_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -85,10 +85,8 @@ class SQLiteConversationStore:
         self._clock = clock
         self._lock = threading.Lock()
         self._connection = open_state_database(path)
-        with self._lock, write_transaction(self._connection) as connection:
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    connection.execute(statement)
+        with self._lock:
+            create_schema(self._connection, _SCHEMA)
 
     @classmethod
     def in_memory(cls, **options: Any) -> SQLiteConversationStore:

@@ -32,7 +32,7 @@ from pydantic import BaseModel, Field
 
 from assistant.errors import CityQAError, ErrorCode
 from assistant.models import Classification
-from assistant.state_db import IN_MEMORY, open_state_database, write_transaction
+from assistant.state_db import IN_MEMORY, create_schema, open_state_database, write_transaction
 
 KEEP_FINISHED_JOBS = 1000  # the newest finished jobs kept; older ones are forgotten
 _ID_PREFIX = "j_"
@@ -175,10 +175,8 @@ class IngestJobStore:
         self._clock = clock
         self._lock = threading.Lock()
         self._connection = open_state_database(path)
-        with self._lock, write_transaction(self._connection) as connection:
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    connection.execute(statement)
+        with self._lock:
+            create_schema(self._connection, _SCHEMA)
 
     @classmethod
     def in_memory(cls) -> IngestJobStore:

@@ -55,3 +55,11 @@ def write_transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connec
         connection.execute("ROLLBACK")
         raise
     connection.execute("COMMIT")
+
+
+def create_schema(connection: sqlite3.Connection, schema: str) -> None:
+    """Run the `;`-separated statements of `schema` (CREATE … IF NOT EXISTS) in one write transaction."""
+    with write_transaction(connection):
+        for statement in schema.split(";"):
+            if statement.strip():
+                connection.execute(statement)
