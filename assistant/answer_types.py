@@ -52,6 +52,7 @@ _QUESTION_CUES: list[tuple[AnswerType, re.Pattern[str]]] = [
         AnswerType.PERIOD,
         re.compile(
             r"며칠|몇\s*일|몇\s*개월|몇\s*달|몇\s*년\s*(동안|간|이내|안에|까지)?|몇\s*시간|기한|기간|이내|언제까지"
+            r"|얼마\s*(동안|간)"
             r"|how (many|long) (days|months|years|hours|weeks)|how long|within how|deadline|term of office"
             r"|time limit|by when|how soon|how many days",
             _FLAGS,
@@ -92,6 +93,11 @@ _QUESTION_CUES: list[tuple[AnswerType, re.Pattern[str]]] = [
     ),
 ]
 _NUMBER = r"(\d[\d,\.]*|[일이삼사오육칠팔구십백천]+)"
+# English policies write small numbers as words, often with the figure after: "thirty (30) days".
+_EN_NUMBER = (
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
+    r"|twenty|thirty|forty|forty-five|fifty|sixty|ninety|hundred)\s*(\(\d+\)\s*)?"
+)
 _SENTENCE_FACTS: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.CYCLE: re.compile(
         rf"{_NUMBER}\s*(년|개월|월|주|일)\s*(마다|주기|단위)|매년|매월|매주|매일|매\s*{_NUMBER}\s*년|반기|분기"
@@ -110,6 +116,7 @@ _SENTENCE_FACTS: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.PERIOD: re.compile(
         rf"{_NUMBER}\s*(일|개월|년|시간|주|달)|지체\s*없이|즉시|\b\d+\s*(business\s+|calendar\s+)?(days?|months?"
         r"|years?|hours?|weeks?)\b|immediately|without delay|\d{1,2}\s*월\s*(말일|말)"
+        rf"|{_EN_NUMBER}(business\s+|calendar\s+)?(days?|months?|years?|hours?|weeks?)\b"
         r"|(by|before|no later than)\s+(january|february|march|april|may|june|july|august|september"
         r"|october|november|december)\b",
         _FLAGS,
@@ -120,7 +127,10 @@ _SENTENCE_FACTS: dict[AnswerType, re.Pattern[str]] = {
     ),
     AnswerType.COUNT: re.compile(
         rf"{_NUMBER}\s*(명|인|개|곳|건|급|번|회|members?|persons?|people|times)|(한|두|세|네)\s*(차례|번)"
-        r"|\b(once|twice)\b",
+        rf"|\b(once|twice)\b|{_EN_NUMBER}(voting\s+|\w+\s+)?(members?|persons?|people|times|seats)\b"
+        r"|\(\d+\)\s*(voting\s+)?members"
+        # "two consecutive update cycles", "nine (9) members" ("one" is too often a pronoun)
+        r"|\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)\s+(\(\d+\)\s*)?[a-z]",
         _FLAGS,
     ),
     # A definition: "「X」이란 … 말한다", "X means …", "Data Steward – Departmental staff …".
@@ -131,6 +141,7 @@ _SENTENCE_FACTS: dict[AnswerType, re.Pattern[str]] = {
     ),
     AnswerType.WHO: re.compile(
         r"장관|위원회|위원장|청장|시장|도지사|지방자치단체의\s*장|기관의\s*장|대통령|국무총리|센터|진흥원|공사"
+        r"|부서장|책임자|담당관|\bCDO\b"
         r"|commission|minister|ministry|department|office|board|officer|director|mayor|council|agency",
         _FLAGS,
     ),

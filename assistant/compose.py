@@ -14,7 +14,7 @@ from typing import Protocol
 from assistant.answer_types import AnswerType, expected_answer_type, fact_span, gives_answer_type
 from assistant.catalog_search import catalog_field, name_tokens, title_coverage
 from assistant.grounding import INSTRUCTION
-from assistant.models import Citation, Passage, SourceKind, SqlResult
+from assistant.models import Chunk, Citation, Passage, SourceKind, SqlResult
 from assistant.retrieval import QueryTerms
 from assistant.tokens import is_korean, search_tokens
 
@@ -27,10 +27,20 @@ _ANSWER_TYPE_BONUS = 0.25
 # Weight of the share of the question a sentence covers in the question's own words (not through
 # the bilingual glossary), added to its coverage when sentences are ranked.
 _LITERAL_BONUS = 0.25
+# Weight of the share of the question a document's section heading covers on its own: the article
+# titled "개인정보 보호의 날" answers "개인정보 보호의 날이 며칠?", where another article merely holds
+# the same words apart ("…보호 … 날부터").
+_HEADING_BONUS = 0.25
+_HEADING_NAMES_SUBJECT = 0.5
 _LIST_MARK = re.compile(r"^(?:[-*+•]|\d+[.)])\s+")
 _MIN_SENTENCE_CHARS = 15
 _MAX_SENTENCE_CHARS = 320
 _SNIPPET_CHARS = 240
+# A sentence that opens a list the answer is in: "다음 각 호의 사항을 포함하여야 한다", "… as follows:".
+_LIST_INTRO = re.compile(r"다음\s*각\s*(호|목)|:$|as follows|the following\W*$", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|[가-하][.)]|\(\w{1,3}\)|[-*•])\s+")
+_MAX_LIST_ITEMS = 5
+_MAX_LIST_CHARS = 500
 
 
 @dataclass
@@ -149,6 +159,37 @@ def _sentences(text: str, heading: str = "", title: str = "") -> list[str]:
     return candidates
 
 
+def _list_items_after(text: str, sentence: str) -> list[str]:
+    """The list items that follow `sentence` in `text` (its first items, within limits)."""
+    lines = text.splitlines()
+    probe = " ".join(sentence.split())[-25:]
+    start = next((i for i, line in enumerate(lines) if probe and probe in " ".join(line.split())), None)
+    if start is None:
+        return []
+    items: list[str] = []
+    for line in lines[start + 1 :]:
+        if not line.strip():
+            continue
+        if not _LIST_ITEM.match(line) or len(items) == _MAX_LIST_ITEMS:
+            break
+        items.append(line.strip())
+        if sum(len(item) for item in items) > _MAX_LIST_CHARS:
+            break
+    return items
+
+
+@dataclass
+class _Choice:
+    """A passage's best sentence: its ranking score, the score that vouches for it against rival
+    sections, how much of the question its own words cover, and the sentence as stated and as written."""
+
+    score: float
+    evidence: float
+    coverage: float
+    stated: str
+    raw: str
+
+
 class ExtractiveComposer:
     """Picks up to `max_passages` passages and the sentence of each that best covers the question."""
 
@@ -191,50 +232,61 @@ class ExtractiveComposer:
         for passage in passages:
             by_source.setdefault(passage.chunk.source_id, []).append(passage)
         answer_type = expected_answer_type(question)
-        best_per_source: list[tuple[float, float, str, Passage]] = []
-        scored_places: list[tuple[float, str, str, str]] = []  # each passage's best: score, place, sentence
+        best_per_source: list[tuple[_Choice, Passage]] = []
+        scored_places: list[tuple[_Choice, Passage]] = []  # each passage's best sentence
         for source_passages in by_source.values():
             found = [
                 (choice, passage)
                 for passage in source_passages
                 if (choice := self._sentence_for(passage, terms, question, answer_type)) is not None
             ]
-            scored_places += [
-                (score, passage.chunk.source_id, passage.chunk.locator, sentence)
-                for (score, _, sentence), passage in found
-            ]
+            scored_places += found
             if found:
-                (score, coverage, sentence), passage = max(found, key=lambda item: item[0][0])
-                best_per_source.append((score, coverage, sentence, passage))
-        best_per_source.sort(key=lambda item: -item[0])
-        lead_score = best_per_source[0][0] if best_per_source else 0.0
+                best_per_source.append(max(found, key=lambda item: item[0].score))
+        best_per_source.sort(key=lambda item: -item[0].score)
+        lead_score = best_per_source[0][0].score if best_per_source else 0.0
         if best_per_source:
-            _, _, lead_sentence, lead_passage = best_per_source[0]
+            lead_choice, lead_passage = best_per_source[0]
             lead = (lead_passage.chunk.source_id, lead_passage.chunk.locator)
             rivals = [  # the same sentence found again in an overlapping chunk is no rival
-                score
-                for score, source, locator, sentence in scored_places
-                if (source, locator) != lead and sentence != lead_sentence
+                choice.evidence
+                for choice, passage in scored_places
+                if (passage.chunk.source_id, passage.chunk.locator) != lead
+                and choice.stated != lead_choice.stated
             ]
-            composition.lead_margin = lead_score - max(rivals, default=0.0)
-        for score, coverage, sentence, passage in best_per_source[: self.max_passages]:
-            if score < lead_score - self.follow_margin:
+            composition.lead_margin = lead_choice.evidence - max(rivals, default=0.0)
+        for choice, passage in best_per_source[: self.max_passages]:
+            if choice.score < lead_score - self.follow_margin:
                 break
             n = len(composition.provided) + 1
-            composition.provided[n] = citation_for(passage, n, snippet=sentence)
-            sentences.append(f"{sentence} [{n}]")
+            composition.provided[n] = citation_for(passage, n, snippet=choice.stated)
+            sentences.append(f"{choice.stated} [{n}]")
             if composition.lead_coverage is None:
-                composition.lead_coverage = coverage
+                completion = self._completion(passage, choice.raw, terms, question, answer_type)
+                if (
+                    statistics is None  # beside a statistic, the asked-for kind is the statistic's
+                    and passage.chunk.kind == SourceKind.DOCUMENT
+                    and not gives_answer_type(answer_type, choice.raw)
+                    and not any(gives_answer_type(answer_type, more) for more in completion)
+                ):
+                    # "몇 년마다?" where the passage that covers the question names no period at all:
+                    # it speaks to the subject, it does not answer the question.
+                    del composition.provided[n]
+                    sentences.pop()
+                    composition.lead_margin = 0.0  # a section that covers less answers: a guess
+                    continue
+                sentences += [f"{more} [{n}]" for more in completion]
+                composition.lead_coverage = choice.coverage
                 composition.answer_type_met = passage.chunk.kind != SourceKind.DOCUMENT or gives_answer_type(
-                    answer_type, sentence
+                    answer_type, choice.stated
                 )
         composition.text = " ".join(sentences)
         return composition
 
     def _sentence_for(
         self, passage: Passage, terms: QueryTerms, question: str, answer_type: AnswerType | None
-    ) -> tuple[float, float, str] | None:
-        """The passage's best sentence with its score and coverage, or None when none answers enough."""
+    ) -> _Choice | None:
+        """The passage's best sentence, or None when none answers enough."""
         chunk = passage.chunk
         korean = is_korean(question)
         if chunk.kind == SourceKind.CATALOG:
@@ -244,7 +296,8 @@ class ExtractiveComposer:
             if coverage < self.min_catalog_title_coverage:
                 return None
             sentence = self._catalog_sentence(passage, korean, answer_type)
-            return coverage + passage.relevance / 2, coverage, sentence
+            score = coverage + passage.relevance / 2
+            return _Choice(score, score, coverage, sentence, sentence)
         heading = chunk.locator.removeprefix("§ ").rpartition(" > ")[2]
         candidates = _sentences(chunk.text, heading, chunk.title)
         if not candidates:
@@ -253,8 +306,12 @@ class ExtractiveComposer:
         # say what it is about ("제13조의2 (개인정보 보호의 날)" → "매년 9월 30일을 …로 정한다"),
         # which the sentence itself often leaves to its heading.
         context: frozenset[str] = frozenset()
+        heading_bonus = 0.0
         if chunk.kind == SourceKind.DOCUMENT:
             context = name_tokens(heading) | name_tokens(chunk.title)
+            named = terms.coverage(name_tokens(heading))
+            # only a heading that names the subject: one shared word ("신청") says little
+            heading_bonus = _HEADING_BONUS * named if named >= _HEADING_NAMES_SUBJECT else 0.0
         # Best coverage first; a sentence that carries the asked-for kind of fact (a period, a head
         # count, an office …) wins over one that only repeats the question's words; among equals the
         # shorter sentence, which says less beside the point.
@@ -267,21 +324,57 @@ class ExtractiveComposer:
             bonus = _ANSWER_TYPE_BONUS if answer_type and gives_answer_type(answer_type, sentence) else 0.0
             # Chosen by what it covers in its place, the question's own words counting more than
             # glossary bridges; vouched for (confidence) by its own words alone.
-            score = in_place + _LITERAL_BONUS * terms.literal_coverage(context | tokens) + bonus
+            literal = _LITERAL_BONUS * terms.literal_coverage(context | tokens)
+            score = in_place + literal + bonus + heading_bonus
             scored.append((score, terms.literal_coverage(tokens), -len(sentence), sentence))
         if not scored:
             return None
         score, coverage, _, best = max(scored)
+        stated = self._stated(best, chunk, heading, korean)
+        # the heading's share ranks sections; it does not make one section's lead over another surer
+        return _Choice(score, score - heading_bonus, coverage, stated, best)
+
+    @staticmethod
+    def _stated(sentence: str, chunk: Chunk, heading: str, korean: bool) -> str:
+        """A passage's sentence as the answer states it."""
         if chunk.kind == SourceKind.TABLE:
             prefix = "통계표" if korean else "The table"
-            return score, coverage, f"{prefix} “{chunk.title}”: {best}"
-        best = best if best.endswith((".", "다", "요", "!", "?")) else best + "."
-        if not korean and is_korean(best):
+            return f"{prefix} “{chunk.title}”: {sentence}"
+        if not sentence.endswith((".", "다", "요", "!", "?", ":")):
+            sentence += "."
+        if not korean and is_korean(sentence):
             # An English question answered from a Korean text: say in English where the quoted
             # sentence comes from; it is not translated, so nothing is invented.
             place = f", {heading}" if heading and heading != chunk.title else ""
-            best = f"The Korean text of “{chunk.title}”{place} says: “{best}”"
-        return score, coverage, best
+            return f"The Korean text of “{chunk.title}”{place} says: “{sentence}”"
+        return sentence
+
+    def _completion(
+        self, passage: Passage, lead: str, terms: QueryTerms, question: str, answer_type: AnswerType | None
+    ) -> list[str]:
+        """What the leading sentence needs from its own passage to answer: the items of a list it
+        opens ("다음 각 호의 사항", "the following:"), else, when it does not carry the asked-for kind
+        of fact (a period, an amount …), the passage's best sentence that does (the article's other
+        paragraph: "① … 교육을 실시할 수 있다" / "② … 반기별 1회 이상")."""
+        chunk = passage.chunk
+        if chunk.kind != SourceKind.DOCUMENT:
+            return []
+        heading = chunk.locator.removeprefix("§ ").rpartition(" > ")[2]
+        korean = is_korean(question)
+        if _LIST_INTRO.search(lead):
+            items = _list_items_after(chunk.text, lead)
+            return [self._stated(item, chunk, heading, korean) for item in items]
+        if answer_type is None or gives_answer_type(answer_type, lead):
+            return []
+        context = name_tokens(heading) | name_tokens(chunk.title)
+        carrying = [
+            (terms.coverage(context | set(search_tokens(sentence))), -len(sentence), sentence)
+            for sentence in _sentences(chunk.text, heading, chunk.title)
+            if sentence != lead and gives_answer_type(answer_type, sentence)
+        ]
+        if not carrying:
+            return []
+        return [self._stated(max(carrying)[2], chunk, heading, korean)]
 
     @staticmethod
     def _catalog_sentence(passage: Passage, korean: bool, answer_type: AnswerType | None = None) -> str:

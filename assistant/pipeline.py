@@ -47,6 +47,9 @@ _CONFIDENT_SENTENCE_COVERAGE = 0.8
 _MIN_LEAD_MARGIN = 0.02
 # A question the tables could not compute is answered from a document only from this coverage up.
 _DOCUMENT_FALLBACK_COVERAGE = 0.5
+# A statistic computed without this share of the question's key terms gives way to a document
+# sentence that covers the question (the statistic answers something else).
+_MOSTLY_IGNORED = 0.5
 
 
 @dataclass
@@ -103,6 +106,15 @@ class AnswerPolicy:
     catalog_min_coverage: float = 0.5
     catalog_min_title_coverage: float = 0.25
     catalog_suggestion_coverage: float = 0.34
+    # A document question is read over more than the passages good enough to answer from: up to
+    # `top_k` further documents among the candidates covering at least this share of the question.
+    # The article that answers often covers fewer of the question's words than one that merely holds
+    # them all ("개인정보 보호의 날" vs "…보호 … 받은 날부터"); the sentence decides, not the passage.
+    reading_floor: float = 0.4
+    # ... and the `sections_within` sections of each of the first `sources_read_within` documents
+    # among the candidates that cover the question best.
+    sources_read_within: int = 2
+    sections_within: int = 3
 
 
 @dataclass(frozen=True)
@@ -272,7 +284,8 @@ class Assistant:
         terms, relevant = found.terms, found.relevant
         composition: Composition | None
         no_department = False  # a dataset question for a department, answered by an entry naming none
-        document_answer = self._document_answer(question, relevant, terms, outcome)
+        pool = self._reading_pool(retriever, found, user)
+        document_answer = self._document_answer(question, pool, terms, outcome)
         if outcome is not None and outcome.part is not None and document_answer is None:
             documents = self._documents_beside_statistics(retriever, outcome, user, terms)
             composition = self.composer.compose(question, documents, terms, outcome.part, relay)
@@ -295,13 +308,21 @@ class Assistant:
                 answer.notes.append("the catalog entry names the agency but no department")
         elif outcome is not None and outcome.is_statistical:
             # The tables cannot answer it as asked; a document sentence that answers the question
-            # well may (a rule, a figure in a text).
+            # well may (a rule, a figure in a text). When no table has what it measures at all
+            # ("국가통계 발전 기본계획은 몇 년 주기로?"), it was never a question for the tables:
+            # the documents answer it as any other question.
             answer.notes.extend(f"could not map {part}" for part in outcome.unmapped)
             if outcome.error:
                 answer.notes.append(outcome.error)
             composition = document_answer
+            if composition is None and any(part.startswith("measure ") for part in outcome.unmapped):
+                documents = [passage for passage in pool if passage.chunk.kind == SourceKind.DOCUMENT]
+                composition = self.composer.compose(question, documents, terms, None, relay)
+                if (composition.lead_coverage or 0.0) < _DOCUMENT_FALLBACK_COVERAGE:
+                    composition = None  # a sentence about some of it; not an answer to it
+                document_answer = composition
         else:
-            composition = self.composer.compose(question, relevant, terms, None, relay)
+            composition = self.composer.compose(question, pool, terms, None, relay)
         if composition is None:
             return
         answer.notes += composition.notes
@@ -313,6 +334,16 @@ class Assistant:
             # "해운대구 1인 가구 수": a dataset about it is a lead to follow, not the answer;
             # "어느 부서 소관?" answered with an agency alone leaves the question open
             answer.confidence = "low"
+        if (
+            bool(answer.citations)
+            and lead is not None
+            and lead.kind == SourceKind.DOCUMENT
+            and not any(
+                passage.chunk.source_id == lead.source_id and passage.chunk.locator == lead.locator
+                for passage in relevant
+            )
+        ):
+            answer.confidence = "low"  # read from a passage below the relevance bar: a lead, no more
         foreign_lead = (
             bool(answer.citations)
             and lead is not None
@@ -324,6 +355,30 @@ class Assistant:
             # words meet, the jurisdiction does not.
             answer.confidence = "low"
             answer.notes.append("the question is about Korea; the leading source is not a Korean text")
+
+    def _reading_pool(self, retriever: HybridRetriever, found: _Retrieved, user: User) -> list[Passage]:
+        """The passages good enough to answer from, then further documents: among the candidates,
+        those covering at least `reading_floor` of the question, and within the leading documents
+        their other sections that cover the question best (the right law, another article)."""
+        if found.dataset_question:
+            return found.relevant  # "is there data on …" is answered by the catalog, not read from texts
+        kept = {passage.chunk.chunk_id for passage in found.relevant}
+        further = [
+            passage
+            for passage in found.candidates
+            if passage.chunk.kind == SourceKind.DOCUMENT
+            and passage.relevance >= self.policy.reading_floor
+            and passage.chunk.chunk_id not in kept
+        ][: self.policy.top_k]
+        kept |= {passage.chunk.chunk_id for passage in further}
+        documents = [p.chunk.source_id for p in found.candidates if p.chunk.kind == SourceKind.DOCUMENT]
+        for source_id in list(dict.fromkeys(documents))[: self.policy.sources_read_within]:
+            within = retriever.passages_within(source_id, found.terms, user, self.policy.sections_within)
+            for passage in within:
+                if passage.relevance >= self.policy.reading_floor and passage.chunk.chunk_id not in kept:
+                    further.append(passage)
+                    kept.add(passage.chunk.chunk_id)
+        return found.relevant + further
 
     def _suggestable(self, found: _Retrieved) -> list[Passage]:
         """Where the datasets suggested with a not-found answer come from: for a dataset question only
@@ -483,12 +538,16 @@ class Assistant:
             return None
         composition = self.composer.compose(question, documents, terms, None)
         lead = composition.provided.get(1)
-        if (
-            lead is not None
-            and composition.answer_type_met
-            and (composition.lead_coverage or 0.0) >= _DOCUMENT_FALLBACK_COVERAGE
+        if lead is None or (composition.lead_coverage or 0.0) < _DOCUMENT_FALLBACK_COVERAGE:
+            return None
+        if outcome.part is not None and _ignored_share(terms, outcome.ignored) >= _MOSTLY_IGNORED:
+            # "Can people use Topeka's open data without an account?" → "the population of Busan
+            # was …": a statistic that leaves most of the question out answers something else.
+            return composition
+        if composition.answer_type_met and (
             # a question for a number wants a figure, not a mention; "누구 승인?" wants an office
-            and (expected_answer_type(question) == AnswerType.WHO or _DIGIT.search(lead.snippet))
+            expected_answer_type(question) == AnswerType.WHO
+            or _DIGIT.search(lead.snippet)
         ):
             return composition
         return None
@@ -519,6 +578,17 @@ class Assistant:
                 )
             if len(answer.suggestions) == self.policy.max_suggestions:
                 break
+
+
+def _ignored_share(terms: QueryTerms, ignored: list[str]) -> float:
+    """The share of the question's key-term weight in the words a statistic did not use."""
+    if not ignored or not terms.total_weight:
+        return 0.0
+    words = {token for word in ignored for token in search_tokens(word)}
+    left_out = sum(
+        weight for group, weight in zip(terms.groups, terms.weights, strict=True) if group & words
+    )
+    return left_out / terms.total_weight
 
 
 def _answerable_passages(passages: list[Passage], policy: AnswerPolicy, question: str) -> list[Passage]:

@@ -52,6 +52,11 @@ class BM25KeywordIndex:
         self._document_frequencies: list[int] = []
         self._lock = threading.Lock()
         self._model_origin: ModelOrigin | None = None
+        self._by_source: dict[str, list[str]] | None = None  # built on first use, reset by changes
+        # Which chunks of `_order` each kind of user may see (clearance, department): computed once
+        # per kind by the access rule itself, not for every chunk on every search (74k chunks with
+        # the national catalog: ~40 ms a search). Reset whenever `_order` is set.
+        self._masks: dict[tuple[str, str | None], np.ndarray] = {}
 
     @classmethod
     def open(cls, path: Path) -> BM25KeywordIndex:
@@ -91,27 +96,43 @@ class BM25KeywordIndex:
 
         model = bm25s.BM25.load(folder, mmap=False, show_progress=False)
         frequencies = np.load(folder / _DOCUMENT_FREQUENCIES_FILE, allow_pickle=False)
-        self._model, self._order = model, list(self._chunks)
+        self._model, self._order, self._masks = model, list(self._chunks), {}
         self._document_frequencies = [int(frequency) for frequency in frequencies]
         self._model_origin, self._dirty = "loaded", False
 
     def __len__(self) -> int:
         return len(self._chunks)
 
-    def add(self, chunks: list[Chunk]) -> None:
-        token_lists = search_tokens_many([chunk.index_text or chunk.text for chunk in chunks])
+    def add(self, chunks: list[Chunk], token_lists: list[list[str]] | None = None) -> None:
+        """Index `chunks` (replacing chunks of the same ids); `token_lists`: their search tokens when
+        known (an ingest keeps the tokens of a chunk whose index text did not change)."""
+        if token_lists is None:
+            token_lists = search_tokens_many([chunk.index_text or chunk.text for chunk in chunks])
         with self._lock:
             for chunk, tokens in zip(chunks, token_lists, strict=True):
                 self._chunks[chunk.chunk_id] = chunk
                 self._tokens[chunk.chunk_id] = tokens
             self._dirty = True
+            self._by_source = None
 
     def delete_source(self, source_id: str) -> None:
+        self.delete_sources({source_id})
+
+    def delete_sources(self, source_ids: set[str]) -> None:
+        """Remove every chunk of these sources (one pass, however many sources)."""
+        self.delete_chunks([cid for cid, chunk in self._chunks.items() if chunk.source_id in source_ids])
+
+    def delete_chunks(self, chunk_ids: list[str]) -> None:
         with self._lock:
-            for chunk_id in [cid for cid, chunk in self._chunks.items() if chunk.source_id == source_id]:
-                del self._chunks[chunk_id]
-                del self._tokens[chunk_id]
+            for chunk_id in chunk_ids:
+                if self._chunks.pop(chunk_id, None) is not None:
+                    del self._tokens[chunk_id]
             self._dirty = True
+            self._by_source = None
+
+    def indexed(self, chunk_ids: list[str]) -> dict[str, tuple[Chunk, list[str]]]:
+        """The indexed chunk and its tokens for each of these ids that is in the index."""
+        return {cid: (self._chunks[cid], self._tokens[cid]) for cid in chunk_ids if cid in self._chunks}
 
     def save(self) -> None:
         """Write chunks and tokens, then the BM25 matrix with the chunk file's fingerprint."""
@@ -157,7 +178,7 @@ class BM25KeywordIndex:
                 return
             import bm25s
 
-            self._order = list(self._chunks)
+            self._order, self._masks = list(self._chunks), {}
             if self._order:
                 model = bm25s.BM25()
                 token_lists = [self._tokens[chunk_id] for chunk_id in self._order]
@@ -186,14 +207,23 @@ class BM25KeywordIndex:
         if not known:
             return []
         scores = np.asarray(self._model.get_scores(known), dtype=float)
-        mask = np.fromiter(
-            (visible_to(user, self._chunks[chunk_id]) for chunk_id in self._order),
-            dtype=bool,
-            count=len(self._order),
-        )
-        scores = np.where(mask, scores, 0.0)
+        scores = np.where(self._mask_for(user), scores, 0.0)
         top = np.argsort(-scores)[:k]
         return [(self._chunks[self._order[i]], float(scores[i])) for i in top if scores[i] > 0]
+
+    def _mask_for(self, user: User) -> np.ndarray:
+        """`visible_to(user, chunk)` for every chunk in `_order` (`User.may_see` reads only the
+        clearance and the department, so users alike in both share one mask)."""
+        key = (user.clearance.value, user.department)
+        mask = self._masks.get(key)
+        if mask is None or len(mask) != len(self._order):
+            mask = np.fromiter(
+                (visible_to(user, self._chunks[chunk_id]) for chunk_id in self._order),
+                dtype=bool,
+                count=len(self._order),
+            )
+            self._masks[key] = mask
+        return mask
 
     def chunks(self) -> list[Chunk]:
         return list(self._chunks.values())
@@ -205,12 +235,21 @@ class BM25KeywordIndex:
             tokens = search_tokens_many([chunk.index_text or chunk.text])[0]
         return set(tokens)
 
+    def chunks_of_source(self, source_id: str) -> list[Chunk]:
+        """A source's chunks, in index order."""
+        by_source = self._by_source
+        if by_source is None:
+            by_source = {}
+            for chunk_id, chunk in self._chunks.items():
+                by_source.setdefault(chunk.source_id, []).append(chunk_id)
+            self._by_source = by_source
+        return [self._chunks[chunk_id] for chunk_id in by_source.get(source_id, [])]
+
     def tokens_of_source(self, source_id: str) -> set[str]:
         """The indexed tokens of all of a source's chunks."""
         tokens: set[str] = set()
-        for chunk_id, chunk in self._chunks.items():
-            if chunk.source_id == source_id:
-                tokens.update(self._tokens[chunk_id])
+        for chunk in self.chunks_of_source(source_id):
+            tokens.update(self._tokens[chunk.chunk_id])
         return tokens
 
     def vocabulary(self) -> Mapping[str, int]:
