@@ -14,7 +14,7 @@ export CITYQA_PORT ?= 8000
 
 DEMO_PATHS := data/demo/catalogs data/demo/documents data/demo/tables
 
-.PHONY: install browser demo ingest serve test test-fast lint bench bench-load bench-langchain eval eval-blind clean
+.PHONY: install browser postgres demo ingest serve test test-fast lint bench bench-load bench-langchain bench-chroma-server bench-national eval eval-blind clean
 
 install: $(STAMP)
 
@@ -63,7 +63,14 @@ browser:
 		$(SUDO) apt-get install -y -q chromium fonts-nanum || \
 		{ $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium fonts-nanum; }; fi
 
-test: lint browser
+# The PostgreSQL warehouse tests start a real server from Debian's binaries (initdb + pg_ctl on
+# 127.0.0.1; tests/postgres_server.py). Installed with apt when no initdb is found.
+postgres:
+	@if command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; else \
+		$(SUDO) apt-get install -y -q postgresql || \
+		{ $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q postgresql; }; fi
+
+test: lint browser postgres
 	$(BIN)/python -m pytest
 
 test-fast: install
@@ -79,14 +86,16 @@ BLIND_HOME ?= .cityqa-blind
 SHARED_DOCS := ../shared/data/documents
 BLIND_SETS := evaluation/blind/statistics_paraphrases.yaml evaluation/blind/catalog.yaml \
 	evaluation/heldout/statistics_heldout.yaml evaluation/heldout/catalog_fresh.yaml \
-	evaluation/heldout/statistics_round3.yaml evaluation/heldout/catalog_round3.yaml
+	evaluation/heldout/statistics_round3.yaml evaluation/heldout/catalog_round3.yaml \
+	evaluation/heldout/catalog_round5.yaml
 eval-blind: install
 	-CITYQA_HOME=$(BLIND_HOME) $(BIN)/cityqa ingest $(DEMO_PATHS) \
 		$(if $(wildcard $(SHARED_DOCS)),$(SHARED_DOCS)/kr_laws $(SHARED_DOCS)/us_open_data_policies)
 	CITYQA_HOME=$(BLIND_HOME) $(BIN)/cityqa eval $(BLIND_SETS) \
 		$(if $(wildcard $(SHARED_DOCS)),evaluation/blind/real_documents.yaml \
 		evaluation/heldout/documents_catalog_heldout.yaml evaluation/heldout/documents_fresh.yaml \
-		evaluation/heldout/documents_round3.yaml evaluation/heldout/documents_round4.yaml) \
+		evaluation/heldout/documents_round3.yaml evaluation/heldout/documents_round4.yaml \
+		evaluation/heldout/documents_round5.yaml) \
 		--report reports/eval-blind
 
 bench: install
@@ -102,6 +111,20 @@ bench-langchain: install
 # (BENCHMARKS.md, "Load"); LOAD_OPTIONS passes options, e.g. LOAD_OPTIONS="--home .cityqa --requests 1000".
 bench-load: install
 	$(BIN)/python -m benchmarks.load_test $(LOAD_OPTIONS)
+
+# Embedded Chroma against a real `chroma run` server in one run: demo ingest, a new generation, and
+# query p50/p95 over the dev questions (BENCHMARKS.md, "Chroma server"); CHROMA_OPTIONS passes options,
+# e.g. CHROMA_OPTIONS="--questions 100".
+bench-chroma-server: install
+	$(BIN)/python -m benchmarks.chroma_server $(CHROMA_OPTIONS)
+
+# The national catalogs of ../shared/data/catalogs (61,359 data.go.kr rows + the 10,000-row file-data
+# catalog) on top of the demo corpus: ingest vs raw embedding throughput, a re-ingest after changing 1 %
+# of the rows, answer latency and catalog accuracy demo-only vs national (BENCHMARKS.md, "National
+# catalog"; about two hours on 2 cores). Skipped when ../shared/data is absent. NATIONAL_OPTIONS passes
+# options, e.g. NATIONAL_OPTIONS="--work /tmp/national --rows 2000" for a short trial.
+bench-national: install
+	$(BIN)/python -m benchmarks.national_catalog $(NATIONAL_OPTIONS)
 
 clean:
 	rm -rf $(CITYQA_HOME) $(BLIND_HOME) reports .pytest_cache .mypy_cache .ruff_cache

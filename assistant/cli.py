@@ -148,7 +148,8 @@ def _print_ingest_report(report: IngestReport, table_hint: bool) -> None:
     from ingestion.tables import is_table_data
 
     console.print(
-        f"indexed {len(report.indexed)} file(s) ({report.chunks_indexed} chunks), "
+        f"indexed {len(report.indexed)} file(s) ({report.chunks_indexed} chunks, "
+        f"{report.chunks_embedded} embedded), "
         f"unchanged {len(report.unchanged)}, failed {len(report.failed)}, skipped {len(report.skipped)}, "
         f"removed {len(report.removed)}",
         soft_wrap=True,
@@ -261,9 +262,10 @@ def backup(
 @app.command()
 @one_line_errors
 def doctor() -> None:
-    """Show which backend each step uses and check the chat model's server (no secrets are shown).
+    """Show which backend each step uses and check the chat model's server and the Chroma server
+    (no secrets are shown).
 
-    Exits 1 when a configured chat model's server cannot be used."""
+    Exits 1 when a configured chat model's server or Chroma server cannot be used."""
     from assistant.factory import describe_backends
     from assistant.llm import check_chat_model_server
 
@@ -279,8 +281,32 @@ def doctor() -> None:
         highlight=False,
         soft_wrap=True,
     )
-    if not check.usable:
+    chroma_usable = _check_chroma_server(settings)
+    if not check.usable or not chroma_usable:
         raise typer.Exit(1)
+
+
+def _check_chroma_server(settings: Settings) -> bool:
+    """With CITYQA_CHROMA_URL: print whether the server answers and holds the served collection."""
+    if not settings.chroma_url:
+        return True
+    from assistant.store_layout import PUBLISHED_FILE, StoreLayout
+    from assistant.stores.chroma_remote import check_chroma_server
+
+    paths = StoreLayout(settings.home).current()
+    check = check_chroma_server(
+        settings.chroma_url,
+        settings.chroma_timeout_s,
+        paths.collection(settings.collection, shared_server=True),
+        published=(paths.root / PUBLISHED_FILE).exists(),
+    )
+    style, status = ("green", "ok") if check.usable else ("red", "failed")
+    console.print(
+        f"Chroma server check: [{style}]{status}[/{style}]: {escape(check.detail)}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    return check.usable
 
 
 @app.command()

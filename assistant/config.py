@@ -47,7 +47,17 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(
         None, description="URL of a `chroma run` server; empty uses an embedded store under home."
     )
-    collection: str = Field("cityqa_chunks", description="Chroma collection name.")
+    chroma_timeout_s: float = Field(
+        30.0,
+        gt=0,
+        description="Seconds one request to the Chroma server may take; a server that is down or hung "
+        "then fails with `upstream_failed` instead of making answers wait.",
+    )
+    collection: str = Field(
+        "cityqa_chunks",
+        description="Chroma collection name; on a Chroma server each store generation n uses "
+        "<name>_g<n> (one name per CITYQA_HOME on a shared server).",
+    )
     chunk_size: int = Field(900, ge=200, description="Maximum characters per chunk.")
     chunk_overlap: int = Field(
         120, ge=0, description="Characters repeated between neighbouring chunks of one section."
@@ -75,6 +85,18 @@ class Settings(BaseSettings):
     )
     sql_max_result_bytes: int = Field(
         2_000_000, ge=1000, description="Cap on the size of one SQL result; rows past it are cut."
+    )
+    warehouse_url: SecretStr | None = Field(
+        None,
+        description="PostgreSQL warehouse, postgresql://owner:password@host:5432/database (a secret): its "
+        "login loads the tables and creates the read-only query logins (CREATEROLE, owns the database); "
+        "empty: a DuckDB file in each store generation.",
+    )
+    warehouse_schema: str = Field(
+        "cityqa",
+        pattern=r"^[a-z][a-z0-9_]{0,39}$",
+        description="Prefix of the PostgreSQL warehouse's schemas: store generation n lives in "
+        "<prefix>_g<n> (one prefix per CITYQA_HOME on a shared database).",
     )
     glossary_file: Path | None = Field(
         None, description="Extra bilingual glossary (YAML) merged over the built-in Busan glossary."

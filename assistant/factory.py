@@ -7,6 +7,7 @@ choices, without opening a store or calling a server (for `cityqa doctor`).
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -16,7 +17,7 @@ from assistant.compose import AnswerComposer, ExtractiveComposer
 from assistant.config import Settings
 from assistant.conversations import SQLiteConversationStore
 from assistant.embeddings import PACKAGED_E5, PACKAGED_MINILM, embedder_for
-from assistant.errors import CityQAError
+from assistant.errors import CityQAError, ErrorCode
 from assistant.feedback import FeedbackStore
 from assistant.followups import FollowUpRewriter, LLMFollowUpRewriter
 from assistant.glossary import Glossary
@@ -28,9 +29,9 @@ from assistant.sql.examples import SqlExample, load_sql_examples
 from assistant.sql.generator import SemanticParserGenerator, SqlGenerator
 from assistant.sql.korean import content_nouns
 from assistant.sql.llm_generator import LLMSqlGenerator
-from assistant.sql.warehouse import DuckDBWarehouse
+from assistant.sql.warehouse import DuckDBWarehouse, Warehouse
 from assistant.statistics import TableStatisticsAnswerer
-from assistant.store_layout import StoreLayout, StorePaths
+from assistant.store_layout import PUBLISHED_FILE, StoreLayout, StorePaths
 from assistant.stores.keyword_index import BM25KeywordIndex
 from assistant.stores.vector_store import ChromaVectorStore, chroma_client
 from assistant.users import UserDirectory
@@ -40,11 +41,15 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
 
+# How long /readyz waits for the Chroma server's heartbeat before saying the service is not ready.
+READY_PROBE_TIMEOUT_S = 2.0
+
+
 @dataclass
 class Stores:
     vector_store: ChromaVectorStore
     keyword_index: BM25KeywordIndex
-    warehouse: DuckDBWarehouse
+    warehouse: Warehouse
     # The generation they were opened from (None: the home's current one): where the SQL examples
     # kept at ingest are read.
     paths: StorePaths | None = None
@@ -60,14 +65,100 @@ def open_stores(settings: Settings, paths: StorePaths | None = None) -> Stores:
     return Stores(
         vector_store=open_vector_store(settings, paths),
         keyword_index=BM25KeywordIndex.open(paths.keyword_index),
-        warehouse=DuckDBWarehouse(paths.warehouse, max_result_bytes=settings.sql_max_result_bytes),
+        warehouse=open_warehouse(settings, paths),
         paths=paths,
     )
 
 
+def warehouse_url(settings: Settings) -> str | None:
+    """The PostgreSQL warehouse's URL; None: a DuckDB file in each generation."""
+    url = settings.warehouse_url.get_secret_value().strip() if settings.warehouse_url else ""
+    if not url:
+        return None
+    if not url.startswith(("postgresql://", "postgres://")):  # the value is a secret: never echoed
+        raise CityQAError(
+            ErrorCode.INVALID_CONFIG, "CITYQA_WAREHOUSE_URL must be a postgresql:// URL (or empty for DuckDB)"
+        )
+    return url
+
+
+def warehouse_schema(settings: Settings, paths: StorePaths) -> str:
+    """The PostgreSQL schema of generation `paths` (each generation its own, like its DuckDB file)."""
+    return f"{settings.warehouse_schema}_g{paths.name}" if paths.name else settings.warehouse_schema
+
+
+def open_warehouse(settings: Settings, paths: StorePaths) -> Warehouse:
+    url = warehouse_url(settings)
+    if url is None:
+        return DuckDBWarehouse(paths.warehouse, max_result_bytes=settings.sql_max_result_bytes)
+    from assistant.sql.postgres_warehouse import PostgresWarehouse  # psycopg only when configured
+
+    return PostgresWarehouse(
+        url, warehouse_schema(settings, paths), max_result_bytes=settings.sql_max_result_bytes
+    )
+
+
+def copy_warehouse(settings: Settings, base: StorePaths, target: StorePaths) -> None:
+    """Make generation `target`'s warehouse hold what `base`'s holds: the DuckDB file copied (readers
+    attach it read-only, so it is never being written), or the PostgreSQL schema copied."""
+    url = warehouse_url(settings)
+    if url is None:
+        if base.warehouse.exists():
+            shutil.copy2(base.warehouse, target.warehouse)
+        return
+    from assistant.sql.postgres_warehouse import copy_warehouse_schema
+
+    copy_warehouse_schema(url, warehouse_schema(settings, base), warehouse_schema(settings, target))
+
+
+def remove_warehouse(settings: Settings, paths: StorePaths) -> None:
+    """Drop generation `paths`'s PostgreSQL schema and query logins (a DuckDB file goes with the
+    generation's folder)."""
+    url = warehouse_url(settings)
+    if url is not None:
+        from assistant.sql.postgres_warehouse import drop_warehouse_schema
+
+        drop_warehouse_schema(url, warehouse_schema(settings, paths))
+
+
+def export_warehouse(settings: Settings, paths: StorePaths, target: Warehouse) -> None:
+    """Load every table and card of generation `paths`'s warehouse into `target` (a backup's own
+    DuckDB file: the backup is a complete home without the database)."""
+    source = open_warehouse(settings, paths)
+    try:
+        for name, card in source.cards().items():
+            target.replace_table(card, source.table_frame(name))
+    finally:
+        source.close()
+
+
 def open_vector_store(settings: Settings, paths: StorePaths) -> ChromaVectorStore:
-    client = chroma_client(path=paths.chroma, url=settings.chroma_url)
-    return ChromaVectorStore(client, paths.collection(settings.collection, bool(settings.chroma_url)))
+    """The generation's Chroma collection. On a server, a published generation's collection must be
+    there (a clear error, not an empty store, when the server lost it); others are created."""
+    client = chroma_client(path=paths.chroma, url=settings.chroma_url, timeout_s=settings.chroma_timeout_s)
+    published = (paths.root / PUBLISHED_FILE).exists()
+    try:
+        return ChromaVectorStore(
+            client, paths.collection(settings.collection, bool(settings.chroma_url)), create=not published
+        )
+    except Exception:
+        client.close()
+        raise
+
+
+def chroma_server_probe(settings: Settings) -> Callable[[], None] | None:
+    """With a Chroma server: a check that it answers its heartbeat within a few seconds, for /readyz
+    (CityQAError when not); embedded: None."""
+    url = settings.chroma_url
+    if not url:
+        return None
+
+    def probe() -> None:
+        from assistant.stores.chroma_remote import server_version
+
+        server_version(url, min(settings.chroma_timeout_s, READY_PROBE_TIMEOUT_S))
+
+    return probe
 
 
 def build_user_directory(settings: Settings) -> UserDirectory:
@@ -190,6 +281,21 @@ def _describe_embedder(model: str) -> str:
     return f"sentence-transformers model folder {model}"
 
 
+def _describe_warehouse(settings: Settings, paths: StorePaths) -> str:
+    try:
+        url = warehouse_url(settings)
+    except CityQAError as error:  # shown, not raised: the doctor reports every step
+        return error.detail
+    if url is None:
+        return f"DuckDB file {_where(paths.warehouse, paths.warehouse.exists())}"
+    from assistant.sql.postgres_warehouse import redacted_url
+
+    return (
+        f"PostgreSQL at {redacted_url(url)}, schema {warehouse_schema(settings, paths)}; queries run as "
+        "read-only logins, one per set of permitted tables"
+    )
+
+
 def describe_backends(settings: Settings) -> list[tuple[str, str]]:
     """(step, what it uses) for every seam, as `build_assistant` would choose it. Opens no store and
     calls no server; the chat model's class comes from actually building it (building is offline)."""
@@ -215,7 +321,9 @@ def describe_backends(settings: Settings) -> list[tuple[str, str]]:
         composer = "LLMComposer (chat model, figures and words checked) over ExtractiveComposer"
         follow_ups = "LLMFollowUpRewriter (chat model makes follow-ups standalone)"
     vector_store = (
-        f"Chroma server at {settings.chroma_url}"
+        f"Chroma server at {settings.chroma_url}, collection "
+        f"{paths.collection(settings.collection, shared_server=True)} "
+        f"(generation {paths.name or 'unversioned'})"
         if settings.chroma_url
         else f"embedded Chroma at {_where(paths.chroma, paths.chroma.exists())}"
     )
@@ -226,7 +334,7 @@ def describe_backends(settings: Settings) -> list[tuple[str, str]]:
             "keyword index",
             f"BM25 (bm25s, Kiwi tokens) at {_where(paths.keyword_index, paths.keyword_index.exists())}",
         ),
-        ("warehouse", f"DuckDB file {_where(paths.warehouse, paths.warehouse.exists())}"),
+        ("warehouse", _describe_warehouse(settings, paths)),
         ("SQL generator", sql),
         ("composer", composer),
         ("follow-ups", follow_ups),

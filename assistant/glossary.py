@@ -47,6 +47,12 @@ class Glossary:
         self._forms: list[list[_Form]] = [
             [_Form(form, frozenset(next(form_tokens))) for form in concept] for concept in concepts
         ]
+        # Each concept under every token of its forms: a text is checked only against the concepts
+        # that share a token with it (the same matches as checking all, ~10x fewer subset tests).
+        self._concepts_by_token: dict[str, list[int]] = {}
+        for index, concept_forms in enumerate(self._forms):
+            for token in {token for form in concept_forms for token in form.tokens}:
+                self._concepts_by_token.setdefault(token, []).append(index)
 
     @classmethod
     def load(cls, extra_file: Path | None = None, *, for_index: bool = False) -> Glossary:
@@ -64,15 +70,25 @@ class Glossary:
 
     def matching_concepts(self, tokens: set[str]) -> list[int]:
         """Indexes of concepts with at least one form whose tokens all occur in `tokens`."""
-        matches = []
-        for index, forms in enumerate(self._forms):
-            if any(form.tokens and form.tokens <= tokens for form in forms):
-                matches.append(index)
-        return matches
+        candidates = {index for token in tokens for index in self._concepts_by_token.get(token, ())}
+        return [
+            index
+            for index in sorted(candidates)
+            if any(form.tokens and form.tokens <= tokens for form in self._forms[index])
+        ]
 
     def expansion(self, text: str) -> list[str]:
         """Forms of the concepts found in `text` that the text does not already contain."""
-        tokens = set(search_tokens(text))
+        return self._expansion_of(text, set(search_tokens(text)))
+
+    def expansions(self, texts: list[str]) -> list[list[str]]:
+        """`expansion` of each text, the texts tokenised in one Kiwi batch (its worker threads)."""
+        token_lists = search_tokens_many(texts) if texts else []
+        return [
+            self._expansion_of(text, set(tokens)) for text, tokens in zip(texts, token_lists, strict=True)
+        ]
+
+    def _expansion_of(self, text: str, tokens: set[str]) -> list[str]:
         lowered = text.lower()
         added: list[str] = []
         for index in self.matching_concepts(tokens):

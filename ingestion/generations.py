@@ -5,8 +5,9 @@ run removes what a killed run left behind, copies the served generation into the
 there, and publishes it only when something changed. Nothing a server reads is ever written to.
 
 What is copied: the BM25 index, the warehouse file, the manifest and the SQL examples as files (no
-reader ever writes them); Chroma through its API (readers of an embedded Chroma do write to its
-SQLite file, so its files are not copied while servers may have them open).
+reader ever writes them); a PostgreSQL warehouse's schema within its database; Chroma through its
+API (readers of an embedded Chroma do write to its SQLite file, so its files are not copied while
+servers may have them open).
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.config import Settings
 from assistant.errors import CityQAError, ErrorCode
-from assistant.factory import Stores, open_stores, open_vector_store
+from assistant.factory import Stores, copy_warehouse, open_stores, open_vector_store, remove_warehouse
 from assistant.store_layout import PUBLISHED_FILE, StoreLayout, StorePaths
+from ingestion.chroma_snapshot import remove_other_snapshots, restore_chroma_snapshot, take_chroma_snapshot
 from ingestion.factory import build_ingestor
 from ingestion.pipeline import Ingestor
 from ingestion.report import IngestReport
@@ -95,8 +97,12 @@ def ingest_generation(
         finally:
             stores.close()
         if not base.name or _changed(base, target):
+            started = time.perf_counter()
+            if not settings.chroma_url:
+                take_chroma_snapshot(target)  # what the next ingest copies (ingestion/chroma_snapshot.py)
             layout.publish(target)
-            logger.info("published generation %s", target.name)
+            logger.info("published generation %s in %.1f s", target.name, time.perf_counter() - started)
+            remove_other_snapshots(layout)
             remove_replaced(layout, settings)
             return GenerationOutcome(report, target.name, published=True)
         _remove_generation(settings, target)
@@ -110,17 +116,22 @@ def _next_name(layout: StoreLayout) -> str:
 
 def copy_generation(settings: Settings, base: StorePaths, target: StorePaths) -> Stores:
     """The stores of `target`, holding what `base` holds."""
-    shutil.rmtree(target.root, ignore_errors=True)
+    _remove_generation(settings, target)  # on a Chroma server also a collection a killed run left
     target.root.mkdir(parents=True)
     if base.keyword_index.is_dir():
         shutil.copytree(base.keyword_index, target.keyword_index)
     for source, destination in ((base.manifest, target.manifest), (base.sql_examples, target.sql_examples)):
         if source.exists():
             shutil.copy2(source, destination)
-    if base.warehouse.exists():
-        shutil.copy2(base.warehouse, target.warehouse)  # readers attach it read-only: never written
+    copy_warehouse(settings, base, target)  # the DuckDB file, or the PostgreSQL schema
+    # An embedded Chroma from the served generation's snapshot when it has one (a file copy), else
+    # through the API below.
+    restored = not settings.chroma_url and restore_chroma_snapshot(base, target)
     stores = open_stores(settings, target)
-    if settings.chroma_url or base.chroma.exists():
+    # On a Chroma server, a generation that holds no manifest was never ingested into: its collection
+    # is empty or absent (not created here just to be read).
+    in_base = base.manifest.exists() if settings.chroma_url else base.chroma.exists()
+    if in_base and not restored:
         old = open_vector_store(settings, base)
         try:
             for chunks, vectors in old.pages_with_vectors(_COPY_PAGE):
@@ -163,6 +174,39 @@ def remove_replaced(layout: StoreLayout, settings: Settings) -> None:
         replaced_at = _published_at(successor)
         if replaced_at is not None and time.time() - replaced_at >= REPLACED_GRACE_S:
             _remove_generation(settings, layout.paths_of(name))
+    if settings.chroma_url:
+        _remove_orphan_collections(layout, settings, current)
+
+
+def _remove_orphan_collections(layout: StoreLayout, settings: Settings, current: int) -> None:
+    """On a Chroma server: remove the collections of older generations whose folder is gone (the
+    server could not be reached when it was removed), and generation 0's (which a server started on
+    a new home creates), once replaced for REPLACED_GRACE_S like any generation."""
+    from assistant.stores.vector_store import chroma_client
+
+    assert settings.chroma_url
+    kept = set(layout.generation_names())
+    client = chroma_client(url=settings.chroma_url, timeout_s=settings.chroma_timeout_s)
+    try:
+        for collection in client.list_collections():
+            number = _generation_of_collection(collection.name, settings.collection)
+            if number is None or number >= current or str(number) in kept:
+                continue
+            replaced_at = _published_at(layout.paths_of(str(number + 1)))
+            if replaced_at is None or time.time() - replaced_at >= REPLACED_GRACE_S:
+                logger.info("removing collection %s of a removed generation", collection.name)
+                client.delete_collection(collection.name)
+    except CityQAError as error:  # tried again after the next ingest
+        logger.warning("could not remove old collections from the Chroma server: %s", error.detail)
+    finally:
+        client.close()
+
+
+def _generation_of_collection(name: str, base: str) -> int | None:
+    """n for the collection `{base}_g{n}` of generation n (`StorePaths.collection`), else None."""
+    prefix = f"{base}_g"
+    number = name[len(prefix) :] if name.startswith(prefix) else ""
+    return int(number) if number.isdigit() else None
 
 
 def _published_at(paths: StorePaths) -> float | None:
@@ -176,10 +220,18 @@ def _remove_generation(settings: Settings, paths: StorePaths) -> None:
     if settings.chroma_url and paths.name:
         from assistant.stores.vector_store import chroma_client
 
+        name = paths.collection(settings.collection, shared_server=True)
         try:
-            chroma_client(url=settings.chroma_url).delete_collection(
-                paths.collection(settings.collection, shared_server=True)
-            )
-        except Exception as error:  # a collection never created (killed before): nothing to remove
-            logger.debug("no collection to remove for generation %s: %s", paths.name, error)
+            client = chroma_client(url=settings.chroma_url, timeout_s=settings.chroma_timeout_s)
+        except CityQAError as error:  # the folder goes; its collection is removed after a later ingest
+            logger.warning("could not remove collection %s: %s", name, error.detail)
+        else:
+            try:
+                if name in {collection.name for collection in client.list_collections()}:
+                    client.delete_collection(name)
+            except CityQAError as error:
+                logger.warning("could not remove collection %s: %s", name, error.detail)
+            finally:
+                client.close()
+    remove_warehouse(settings, paths)  # a PostgreSQL schema and its logins (a DuckDB file is in root)
     shutil.rmtree(paths.root, ignore_errors=True)

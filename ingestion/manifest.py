@@ -13,6 +13,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from ingestion.loaders.common import SourceDefaults
+
 
 class ManifestEntry(BaseModel):
     sha256: str
@@ -24,6 +26,19 @@ class ManifestEntry(BaseModel):
         default_factory=list,
         description="parts of the file left out when it was indexed (e.g. malformed catalog rows), "
         "reported again on every run that finds the file unchanged",
+    )
+    source_digests: dict[str, str] = Field(
+        default_factory=dict,
+        description="each source's digest when indexed (`ingestion.source_sync`): a changed file "
+        "re-chunks and re-embeds only the sources whose digest changed",
+    )
+    deferred: dict[str, str] = Field(
+        default_factory=dict,
+        description="catalog rows of this file left to another file that already provided the same "
+        "source id: source id -> that file's key (taken over when that file stops providing it)",
+    )
+    defaults: SourceDefaults | None = Field(
+        None, description="the ingest defaults of a file with deferred rows, to read it again with them"
     )
 
 
@@ -50,6 +65,9 @@ class Manifest(BaseModel):
         kind: str,
         chunks: int,
         skipped_parts: list[str] | None = None,
+        source_digests: dict[str, str] | None = None,
+        deferred: dict[str, str] | None = None,
+        defaults: SourceDefaults | None = None,
     ) -> None:
         self.files[key] = ManifestEntry(
             sha256=sha256,
@@ -58,6 +76,9 @@ class Manifest(BaseModel):
             chunks=chunks,
             indexed_at=datetime.now(UTC).isoformat(timespec="seconds"),
             skipped_parts=skipped_parts or [],
+            source_digests=source_digests or {},
+            deferred=deferred or {},
+            defaults=defaults,
         )
 
     def owner_of(self, source_id: str) -> str | None:
@@ -66,6 +87,11 @@ class Manifest(BaseModel):
             if source_id in entry.source_ids:
                 return key
         return None
+
+    def owners(self) -> dict[str, str]:
+        """Every provided source id with the key of the file providing it (one pass over all files:
+        for checking many sources, where `owner_of` per source would be quadratic)."""
+        return {source_id: key for key, entry in self.files.items() for source_id in entry.source_ids}
 
 
 def content_hash(*parts: bytes) -> str:

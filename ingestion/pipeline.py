@@ -19,11 +19,13 @@ gets an `IngestProgress` once the files are found, after each file, and last wit
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 from langchain_core.embeddings import Embeddings
@@ -31,10 +33,10 @@ from rich.progress import Progress
 
 from assistant.errors import CityQAError, ErrorCode
 from assistant.glossary import Glossary
-from assistant.models import Chunk, LoadedSource
+from assistant.models import Chunk, LoadedSource, SourceKind
 from assistant.sql.cards import TableCard
 from assistant.sql.examples import load_sql_examples
-from assistant.sql.warehouse import DuckDBWarehouse
+from assistant.sql.warehouse import Warehouse
 from assistant.stores.keyword_index import BM25KeywordIndex
 from assistant.stores.vector_store import ChromaVectorStore
 from ingestion.card_draft import draft_card, table_name_for, write_card
@@ -44,6 +46,7 @@ from ingestion.file_names import readable_name, safe_name
 from ingestion.loaders import SourceDefaults, load_file_reporting_skips
 from ingestion.manifest import Manifest, content_hash, file_key, path_of_key
 from ingestion.report import IngestReport
+from ingestion.source_sync import apply_sources, delete_sources, index_salt, prepare_sources
 from ingestion.tables import (
     check_card_arguments,
     data_file_of,
@@ -69,6 +72,12 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+# Embedding batches per call to the embedder (and per group expanded and tokenised ahead of it): a
+# sentence-transformers model sorts the texts of one call by length, so bigger calls pad less.
+_BATCHES_PER_EMBED_CALL = 32
+# Dataset keys a deferred-rows line names per file before it says "and N more".
+_DEFERRED_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -98,7 +107,7 @@ class IngestStores:
     embedder: Embeddings
     vector_store: ChromaVectorStore
     keyword_index: BM25KeywordIndex
-    warehouse: DuckDBWarehouse
+    warehouse: Warehouse
     glossary: Glossary
     manifest_path: Path
     # Where the verified SQL examples found beside ingested tables (examples.yaml) are kept for the
@@ -117,6 +126,7 @@ class Ingestor:
     def __init__(self, stores: IngestStores, policy: ChunkingPolicy) -> None:
         self.stores = stores
         self.policy = policy
+        self._index_salt: str | None = None
 
     def ingest(
         self,
@@ -167,9 +177,12 @@ class Ingestor:
         self._keep_sql_examples([Path(path) for path, _ in discovered.skipped], report)
         if prune:
             changed |= self._prune(manifest, report)
+        changed |= self._take_over_released_rows(manifest, report)
         if changed:
+            started = time.perf_counter()
             self.stores.keyword_index.save()
             manifest.save(self.stores.manifest_path)
+            logger.debug("saved the keyword index and manifest in %.1f s", time.perf_counter() - started)
         tell(_progress(report, len(files), len(files), None, final=True))
         return report
 
@@ -200,8 +213,15 @@ class Ingestor:
         target.write_text(yaml.safe_dump(rows, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
     def _ingest_file(
-        self, path: Path, root: Path, defaults: SourceDefaults, manifest: Manifest, report: IngestReport
+        self,
+        path: Path,
+        root: Path,
+        defaults: SourceDefaults,
+        manifest: Manifest,
+        report: IngestReport,
+        force: bool = False,
     ) -> bool:
+        """Index one file unless the manifest has it unchanged (`force`: read it again anyway)."""
         if is_table_card(path):
             card = load_card(path)
             return self._ingest_table(path, card, data_file_of(card, path), str(path), manifest, report, root)
@@ -210,18 +230,27 @@ class Ingestor:
         digest = content_hash(
             path.read_bytes(), _bytes_or_empty(sidecar), defaults.model_dump_json().encode("utf-8")
         )
-        if _unchanged(manifest, key, digest):
+        if not force and _unchanged(manifest, key, digest):
             report.unchanged.append(str(path))
             report.skipped.extend((str(path), part) for part in manifest.files[key].skipped_parts)
             return False
         loaded_file = load_file_reporting_skips(path, root, defaults)
         loaded = loaded_file.sources
         kind = loaded[0].source.kind.value if loaded else "document"
-        chunk_count = self._replace_sources(
-            key, digest, loaded, kind, None, None, manifest, loaded_file.skipped_parts
+        chunk_count, parts = self._replace_sources(
+            key,
+            digest,
+            loaded,
+            kind,
+            None,
+            None,
+            manifest,
+            loaded_file.skipped_parts,
+            report=report,
+            defaults=defaults,
         )
         report.indexed.append((str(path), chunk_count))
-        report.skipped.extend((str(path), part) for part in loaded_file.skipped_parts)
+        report.skipped.extend((str(path), part) for part in parts)
         return True
 
     def _ingest_drafting_card(
@@ -266,7 +295,9 @@ class Ingestor:
         frame = frame_for_card(card, read_table_data(data_path))
         origin = _origin(card_path, root if root is not None else card_path.parent)
         loaded = [table_source(card, origin)]
-        chunk_count = self._replace_sources(key, digest, loaded, "table", card, frame, manifest)
+        chunk_count, _ = self._replace_sources(
+            key, digest, loaded, "table", card, frame, manifest, report=report
+        )
         report.indexed.append((reported_as, chunk_count))
         return True
 
@@ -280,76 +311,177 @@ class Ingestor:
         frame: pd.DataFrame | None,
         manifest: Manifest,
         skipped_parts: list[str] | None = None,
-    ) -> int:
-        """Replace the file's old sources (and table) with `loaded`; returns the number of chunks.
-        `skipped_parts` (parts of the file left out) are kept in the manifest to report while unchanged."""
-        self._check_no_duplicates(loaded, key, manifest)
-        chunks = self._chunks(loaded)
-        vectors = self._embed(chunks)
-        # Everything that can fail has run: now replace the file's old sources with the new ones.
-        new_ids = [item.source.source_id for item in loaded]
+        *,
+        report: IngestReport,
+        defaults: SourceDefaults | None = None,
+    ) -> tuple[int, list[str]]:
+        """Bring the file's sources (and table) in the stores to `loaded`, embedding only new and
+        changed sources (`ingestion.source_sync`); returns the file's number of chunks and the parts
+        of it left out. `skipped_parts` (parts of the file left out) are kept in the manifest to
+        report while unchanged; so are catalog rows left to another file (`_defer_provided_elsewhere`),
+        whose ingest `defaults` are kept to take them over later."""
+        parts = list(skipped_parts or [])
+        loaded, deferred = self._defer_provided_elsewhere(loaded, key, kind, manifest)
+        if deferred:
+            parts.append(_deferred_summary(deferred, len(loaded) + len(deferred)))
         previous = manifest.files.get(key)
-        for source_id in previous.source_ids if previous else []:
-            self._delete_source(source_id, drop_table=source_id not in new_ids)
-        for source_id in new_ids:
-            self._delete_source(source_id, drop_table=False)
+        index = self.stores.keyword_index
+        group = self.policy.embedding_batch_size * _BATCHES_PER_EMBED_CALL
+        prepared = prepare_sources(loaded, previous, self._salt, index, self.stores.vector_store, self, group)
+        # Everything that can fail has run: now replace the file's changed and removed sources.
+        started = time.perf_counter()
+        apply_sources(prepared, index, self.stores.vector_store)
+        written_s = time.perf_counter() - started
+        logger.debug("wrote %d chunks into both indexes in %.1f s", len(prepared.chunks), written_s)
+        for source_id in prepared.removed_sources:
+            if source_id.startswith("table:"):
+                self.stores.warehouse.drop_table(source_id.removeprefix("table:"))
         if card is not None and frame is not None:
             self.stores.warehouse.replace_table(card, frame)
-        self.stores.vector_store.add_chunks(chunks, vectors)
-        self.stores.keyword_index.add(chunks)
-        manifest.record(key, digest, new_ids, kind, len(chunks), skipped_parts)
-        return len(chunks)
+        chunk_count = sum(len(index.chunks_of_source(source_id)) for source_id in prepared.digests)
+        manifest.record(
+            key,
+            digest,
+            list(prepared.digests),
+            kind,
+            chunk_count,
+            parts,
+            source_digests=prepared.digests,
+            deferred=deferred,
+            defaults=defaults if deferred else None,
+        )
+        report.chunks_embedded += prepared.embedded
+        if prepared.unchanged_sources or prepared.kept_vectors:
+            logger.info(
+                "%s: %d of %d sources unchanged, %d chunks embedded, %d kept their vectors, "
+                "%d sources removed",
+                path_of_key(key).name,
+                prepared.unchanged_sources,
+                len(loaded),
+                prepared.embedded,
+                prepared.kept_vectors,
+                len(prepared.removed_sources),
+            )
+        return chunk_count, parts
 
-    def _chunks(self, loaded: list[LoadedSource]) -> list[Chunk]:
-        chunks: list[Chunk] = []
-        for item in loaded:
-            for chunk in chunk_source(item, self.policy.max_chars, self.policy.overlap):
-                chunks.append(chunk.model_copy(update={"index_text": self.index_text(chunk)}))
-        return chunks
+    @property
+    def _salt(self) -> str:
+        if self._index_salt is None:
+            self._index_salt = index_salt(self.stores.glossary, self.policy.max_chars, self.policy.overlap)
+        return self._index_salt
+
+    def chunk_sources(self, loaded: list[LoadedSource]) -> list[Chunk]:
+        """The sources' chunks, their index texts still empty (`with_index_texts`)."""
+        max_chars, overlap = self.policy.max_chars, self.policy.overlap
+        return [chunk for item in loaded for chunk in chunk_source(item, max_chars, overlap)]
+
+    def with_index_texts(self, chunks: list[Chunk]) -> list[Chunk]:
+        """The chunks with `index_text` set (see `index_text`); the expansions of all chunks are
+        found with one Kiwi batch (its worker threads), not one call per chunk."""
+        expansions = self.stores.glossary.expansions([f"{chunk.title}\n{chunk.text}" for chunk in chunks])
+        return [
+            chunk.model_copy(update={"index_text": _index_text(chunk, expansion)})
+            for chunk, expansion in zip(chunks, expansions, strict=True)
+        ]
 
     def index_text(self, chunk: Chunk) -> str:
         """What both indexes see: title, the other language's glossary words, locator, text.
 
         The expansion goes before the text because the embedding model truncates long inputs
         (256 word pieces, and Korean text spends them fast): the English words must survive."""
-        expansion = " ".join(self.stores.glossary.expansion(f"{chunk.title}\n{chunk.text}"))
-        return "\n".join(part for part in (chunk.title, expansion, chunk.locator, chunk.text) if part)
+        return _index_text(chunk, self.stores.glossary.expansion(f"{chunk.title}\n{chunk.text}"))
 
-    def _embed(self, chunks: list[Chunk]) -> list[list[float]]:
-        vectors: list[list[float]] = []
-        size = self.policy.embedding_batch_size
-        for start in range(0, len(chunks), size):
-            batch = chunks[start : start + size]
-            vectors.extend(self.stores.embedder.embed_documents([chunk.index_text for chunk in batch]))
-        return vectors
+    def embed_chunks(self, chunks: list[Chunk]) -> np.ndarray:
+        """Vectors of the chunks' index texts, one float32 row each, from one embedder call (the
+        embedder batches it: `embedding_batch_size`); `prepare_sources` sends groups of many batches,
+        so a sentence-transformers model sorts each by length and pads little."""
+        vectors = self.stores.embedder.embed_documents([chunk.index_text for chunk in chunks])
+        return np.asarray(vectors, dtype=np.float32)
 
-    def _delete_source(self, source_id: str, drop_table: bool = True) -> None:
-        self.stores.vector_store.delete_source(source_id)
-        self.stores.keyword_index.delete_source(source_id)
-        if drop_table and source_id.startswith("table:"):
-            self.stores.warehouse.drop_table(source_id.removeprefix("table:"))
-
-    @staticmethod
-    def _check_no_duplicates(loaded: list[LoadedSource], key: str, manifest: Manifest) -> None:
+    def _defer_provided_elsewhere(
+        self, loaded: list[LoadedSource], key: str, kind: str, manifest: Manifest
+    ) -> tuple[list[LoadedSource], dict[str, str]]:
+        """Sources another file already provides. A catalog row is left to that file (the same
+        dataset key is the same dataset; the file indexed first keeps it) and listed as deferred;
+        any other source is refused, failing the file."""
+        owners = manifest.owners()
+        kept: list[LoadedSource] = []
+        deferred: dict[str, str] = {}
         for item in loaded:
-            owner = manifest.owner_of(item.source.source_id)
-            if owner is not None and owner != key:
+            owner = owners.get(item.source.source_id)
+            if owner is None or owner == key:
+                kept.append(item)
+            elif kind == "catalog" and item.source.kind == SourceKind.CATALOG:
+                deferred[item.source.source_id] = owner
+            else:
                 raise CityQAError(
                     ErrorCode.INGEST_FAILED,
                     f"source id {item.source.source_id} is already provided by {owner}",
                 )
+        return kept, deferred
+
+    def _delete_sources(self, source_ids: list[str]) -> None:
+        delete_sources(source_ids, self.stores.keyword_index, self.stores.vector_store)
+        for source_id in source_ids:
+            if source_id.startswith("table:"):
+                self.stores.warehouse.drop_table(source_id.removeprefix("table:"))
 
     def _prune(self, manifest: Manifest, report: IngestReport) -> bool:
         """Forget files that no longer exist on disk, with all their sources."""
         removed = False
         for key in list(manifest.files):
             if not path_of_key(key).exists():
-                for source_id in manifest.files[key].source_ids:
-                    self._delete_source(source_id)
+                self._delete_sources(manifest.files[key].source_ids)
                 del manifest.files[key]
                 report.removed.append(key)
                 removed = True
         return removed
+
+
+    def _take_over_released_rows(self, manifest: Manifest, report: IngestReport) -> bool:
+        """Catalog files that left rows to another file which no longer provides them (it dropped
+        the rows or was pruned) are read again with the defaults they were ingested with: they now
+        index those rows (only those are embedded), so no dataset disappears while a file has it."""
+        changed = False
+        for key in list(manifest.files):
+            entry = manifest.files.get(key)
+            if entry is None or not entry.deferred:
+                continue
+            owners = manifest.owners()  # again for each file: a takeover before may have taken rows
+            path = path_of_key(key)
+            if all(source_id in owners for source_id in entry.deferred) or not path.exists():
+                continue
+            reported = str(path)
+            if reported in report.unchanged:  # read again: indexed now, its parts reported afresh
+                report.unchanged.remove(reported)
+                report.skipped = [item for item in report.skipped if item[0] != reported]
+            try:
+                changed |= self._ingest_file(
+                    path, path.parent, entry.defaults or SourceDefaults(), manifest, report, force=True
+                )
+            except CityQAError as error:
+                report.failed.append((reported, readable_name(error.detail)))
+        return changed
+
+
+def _index_text(chunk: Chunk, expansion: list[str]) -> str:
+    return "\n".join(part for part in (chunk.title, " ".join(expansion), chunk.locator, chunk.text) if part)
+
+
+def _deferred_summary(deferred: dict[str, str], total: int) -> str:
+    """`12 of 100 catalog rows left to other files that already provide them: datagokr:1, … (a.csv)`."""
+    by_owner: dict[str, list[str]] = {}
+    for source_id, owner in deferred.items():
+        by_owner.setdefault(owner, []).append(source_id.removeprefix("catalog:"))
+    groups = []
+    for owner, ids in by_owner.items():
+        more = f" and {len(ids) - _DEFERRED_SHOWN} more" if len(ids) > _DEFERRED_SHOWN else ""
+        shown = ", ".join(ids[:_DEFERRED_SHOWN]) + more
+        groups.append(f"{shown} ({readable_name(path_of_key(owner).name)})")
+    return (
+        f"{len(deferred)} of {total} catalog rows left to other files that already provide the same "
+        f"dataset: {'; '.join(groups)}"
+    )
 
 
 def _progress(

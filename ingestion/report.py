@@ -24,6 +24,8 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     # (data file, card drafted for it and written beside it for review)
     drafted: list[tuple[str, str]] = field(default_factory=list)
+    # chunks embedded by this run; the other chunks of indexed files kept their stored vectors
+    chunks_embedded: int = 0
 
     @property
     def chunks_indexed(self) -> int:

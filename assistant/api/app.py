@@ -89,10 +89,15 @@ class Ready(BaseModel):
 class Readiness:
     """Whether the service can answer quickly: at once without a warm-up; with one, once it has run
     in a background thread that the app starts with it (so the port opens at once). A warm-up that
-    fails is logged and the service becomes ready anyway: each part then loads on first use."""
+    fails is logged and the service becomes ready anyway: each part then loads on first use.
+    `probe` (None: none) is asked at each /readyz once warm: a store the answers need (a Chroma
+    server) that fails it makes the service not ready, with the probe's CityQAError as the reason."""
 
-    def __init__(self, warm_up: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self, warm_up: Callable[[], None] | None = None, probe: Callable[[], None] | None = None
+    ) -> None:
         self._warm_up = warm_up
+        self.probe = probe
         self._done = threading.Event()
         self._thread: threading.Thread | None = None
         if warm_up is None:
@@ -195,13 +200,24 @@ def create_app(
     @app.get(
         "/readyz",
         response_model=Ready,
-        responses=errors(503, notes={503: "Still loading models and indexes after a start (`not_ready`)."}),
+        responses=errors(
+            503,
+            notes={
+                503: "Still loading models and indexes after a start, or the Chroma server does not "
+                "answer (`not_ready`)."
+            },
+        ),
     )
     def readyz() -> Ready:
         """Whether the service can answer without loading anything first (`/healthz`: whether it
         runs at all)."""
         if not readiness.ready:
             raise CityQAError(ErrorCode.NOT_READY, "warming up: loading models and indexes")
+        if readiness.probe is not None:
+            try:
+                readiness.probe()
+            except CityQAError as error:
+                raise CityQAError(ErrorCode.NOT_READY, error.detail) from error
         return Ready()
 
     @app.post("/api/chat", response_model=Answer, responses=errors(401), openapi_extra=authenticated)

@@ -33,7 +33,14 @@ from assistant.api.app import Readiness, create_app
 from assistant.api.metrics import MULTIPROCESS_DIR_VARIABLE, cityqa_metrics
 from assistant.api.rate_limit import RateLimit
 from assistant.config import Settings
-from assistant.factory import build_assistant, build_user_directory, corpus_builder, open_stores, warm_up
+from assistant.factory import (
+    build_assistant,
+    build_user_directory,
+    chroma_server_probe,
+    corpus_builder,
+    open_stores,
+    warm_up,
+)
 from assistant.live import GenerationWatcher
 from assistant.llm import build_chat_model
 from assistant.logging_setup import LogFormat, configure_logging
@@ -86,7 +93,7 @@ def build_service_app(settings: Settings) -> FastAPI:
         max_body_bytes=settings.max_request_bytes,
         rate_limit=RateLimit(settings.rate_limit_per_minute, settings.rate_limit_burst),
         # models, Kiwi, BM25 and the statistics layer load in the background; /readyz says when done
-        readiness=Readiness(warm_up_and_watch),
+        readiness=Readiness(warm_up_and_watch, probe=chroma_server_probe(settings)),
         ingest_admin=build_ingest_admin(settings),
     )
     _add_slack_bot(application, settings, assistant, users)

@@ -95,7 +95,7 @@ def json_safe(value: Any) -> Any:
     return str(value)
 
 
-def _approximate_bytes(row: list[Any]) -> int:
+def approximate_row_bytes(row: list[Any]) -> int:
     """About what the row costs as JSON; exact enough to cap a response, cheap enough per row."""
     return sum(len(str(value)) + 4 for value in row)
 
@@ -111,7 +111,7 @@ def _fetch(cursor: duckdb.DuckDBPyConnection, sql: str, limits: QueryLimits) -> 
             break
         for raw in batch:
             row = [json_safe(value) for value in raw]
-            size += _approximate_bytes(row)
+            size += approximate_row_bytes(row)
             if size > limits.max_bytes:
                 if not rows:
                     raise CityQAError(

@@ -201,6 +201,9 @@ class SqlBuilder:
         self, slots: QuerySlots, info: TableInfo, measure: Measure, relation: str, ctes: list[str]
     ) -> str:
         order = slots.group_by if slots.group_by == info.time_column else f"{self._alias(measure)} DESC"
+        if order and slots.group_by != info.time_column:
+            # Ties in the labels' order: the same rows in the same order on every engine and run.
+            order = ", ".join([order, *self._labels(info, slots.group_by)])
         return self._grouped(slots, info, measure, relation, ctes, order or "1", MAX_GROUP_ROWS)
 
     def _compare(

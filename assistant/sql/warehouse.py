@@ -10,6 +10,10 @@ only the tables the caller may see (`assistant.sql.sandbox`), the second layer a
 (`assistant.sql.query_runner`). Sandboxes are separate DuckDB instances and every query has its own
 cursor, so one slow query does not hold up the others. Loading opens the file for writing briefly,
 under a lock that sandbox building shares.
+
+The other adapter is `assistant.sql.postgres_warehouse.PostgresWarehouse` (CITYQA_WAREHOUSE_URL); both
+load through `card_frame`, `check_castable` and `cast_select`, so a table holds the same values in
+either.
 """
 
 from __future__ import annotations
@@ -70,6 +74,58 @@ class WarehouseLoader(Protocol):
     def drop_table(self, name: str) -> None: ...
 
 
+class Warehouse(WarehouseReader, WarehouseLoader, Protocol):
+    """A warehouse the stores open: readable, loadable and closed with them. Its `dialect` is the
+    SQL dialect queries are written in (what the generator writes and the guard parses), which need
+    not be its engine's: `PostgresWarehouse` takes DuckDB SQL and transpiles it."""
+
+    def table_frame(self, name: str) -> pandas.DataFrame:
+        """Every row of curated table `name`, unguarded (backups copy a warehouse with it)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def card_frame(card: TableCard, frame: pandas.DataFrame) -> pandas.DataFrame:
+    """The card's columns of `frame`, in the card's order, text cells as str or None (ready to cast)."""
+    names = [column.name for column in card.columns]
+    missing = [name for name in names if name not in frame.columns]
+    if missing:
+        raise CityQAError(
+            ErrorCode.INGEST_FAILED,
+            f"table {card.name}: column {', '.join(missing)} missing from the data",
+        )
+    incoming = frame[names].copy()
+    for name in names:
+        if incoming[name].dtype == object:
+            incoming[name] = incoming[name].map(lambda value: None if _is_missing(value) else str(value))
+    return incoming
+
+
+def check_castable(connection: duckdb.DuckDBPyConnection, card: TableCard, relation: str) -> None:
+    """INGEST_FAILED naming the first value of `relation` that a column's card type cannot hold."""
+    for column in card.columns:
+        quoted = quote_identifier(column.name)
+        bad = connection.execute(
+            f"SELECT {quoted}::VARCHAR FROM {relation} "
+            f"WHERE {quoted} IS NOT NULL AND TRY_CAST({quoted} AS {column.type}) IS NULL LIMIT 1"
+        ).fetchone()
+        if bad is not None:
+            raise CityQAError(
+                ErrorCode.INGEST_FAILED,
+                f"table {card.name}: column {column.name} has value {bad[0]!r} that is not {column.type}",
+            )
+
+
+def cast_select(card: TableCard) -> str:
+    """The SELECT list casting every column to its card type (DuckDB's casts, for every warehouse)."""
+    return ", ".join(
+        f"CAST({name} AS {column.type}) AS {name}"
+        for column in card.columns
+        for name in [quote_identifier(column.name)]
+    )
+
+
 @dataclass
 class _Metadata:
     version: str
@@ -117,32 +173,16 @@ class DuckDBWarehouse:
     # -- loading -----------------------------------------------------------------------------
     def replace_table(self, card: TableCard, frame: pandas.DataFrame) -> None:
         """Create or replace `card.name` from `frame`, casting every column to the card's type."""
-        names = [column.name for column in card.columns]
-        missing = [name for name in names if name not in frame.columns]
-        if missing:
-            raise CityQAError(
-                ErrorCode.INGEST_FAILED,
-                f"table {card.name}: column {', '.join(missing)} missing from the data",
-            )
-        incoming = frame[names].copy()
-        for name in names:
-            if incoming[name].dtype == object:
-                incoming[name] = incoming[name].map(lambda value: None if _is_missing(value) else str(value))
+        incoming = card_frame(card, frame)
         with self._lock:
             connection = self._write_connection()
             try:
                 connection.register(_INCOMING_VIEW, incoming)
-                for column in card.columns:
-                    self._check_castable(connection, card.name, column.name, column.type)
-                select = ", ".join(
-                    f"CAST({name} AS {column.type}) AS {name}"
-                    for column in card.columns
-                    for name in [quote_identifier(column.name)]
-                )
+                check_castable(connection, card, _INCOMING_VIEW)
                 connection.execute("BEGIN TRANSACTION")
                 connection.execute(
                     f"CREATE OR REPLACE TABLE {quote_identifier(card.name)} "
-                    f"AS SELECT {select} FROM {_INCOMING_VIEW}"
+                    f"AS SELECT {cast_select(card)} FROM {_INCOMING_VIEW}"
                 )
                 connection.execute(
                     f"INSERT OR REPLACE INTO {METADATA_TABLE} VALUES (?, ?)",
@@ -157,19 +197,6 @@ class DuckDBWarehouse:
             finally:
                 connection.close()
 
-    @staticmethod
-    def _check_castable(connection: duckdb.DuckDBPyConnection, table: str, column: str, type_: str) -> None:
-        quoted = quote_identifier(column)
-        bad = connection.execute(
-            f"SELECT {quoted}::VARCHAR FROM {_INCOMING_VIEW} "
-            f"WHERE {quoted} IS NOT NULL AND TRY_CAST({quoted} AS {type_}) IS NULL LIMIT 1"
-        ).fetchone()
-        if bad is not None:
-            raise CityQAError(
-                ErrorCode.INGEST_FAILED,
-                f"table {table}: column {column} has value {bad[0]!r} that is not {type_}",
-            )
-
     def drop_table(self, name: str) -> None:
         with self._lock:
             connection = self._write_connection()
@@ -183,6 +210,13 @@ class DuckDBWarehouse:
                 connection.close()
 
     # -- reading -----------------------------------------------------------------------------
+    def table_frame(self, name: str) -> pandas.DataFrame:
+        if name not in self.tables():
+            raise CityQAError(ErrorCode.NOT_FOUND, f"no table {name} in the warehouse")
+        with self._lock, duckdb.connect(":memory:") as connection:
+            attach_read_only(connection, self.path)
+            return connection.execute(f"SELECT * FROM {source_table(name)}").df()
+
     def cards(self) -> dict[str, TableCard]:
         """The card of every curated table, by table name."""
         return dict(self._current_metadata().cards)

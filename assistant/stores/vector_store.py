@@ -7,33 +7,32 @@ model, which this deployment never does.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from assistant.access import access_metadata, chroma_filter_for_user
 from assistant.models import Chunk, Classification, SourceKind, User
 
 _GET_PAGE = 2000
+# Chunks per write: below the largest batch an embedded Chroma takes (5461 with SQLite's limits).
+_WRITE_PAGE = 4000
 _EF_SEARCH = 1000
 
 
-def chroma_client(path: Path | None = None, url: str | None = None) -> Any:
-    """Embedded PersistentClient under `path`, or an HttpClient to a `chroma run` server."""
+def chroma_client(path: Path | None = None, url: str | None = None, timeout_s: float = 30.0) -> Any:
+    """Embedded PersistentClient under `path`, or an HttpClient to a `chroma run` server whose
+    requests each take at most `timeout_s` (a server that is down or hung: one clear error)."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
     settings = ChromaSettings(anonymized_telemetry=False)
     if url:
-        from urllib.parse import urlparse
+        from assistant.stores.chroma_remote import ServerCalls, http_client
 
-        parsed = urlparse(url)
-        return chromadb.HttpClient(
-            host=parsed.hostname or "127.0.0.1",
-            port=parsed.port or 8000,
-            ssl=parsed.scheme == "https",
-            settings=settings,
-        )
+        return ServerCalls(http_client(url, timeout_s, settings), url)
     assert path is not None
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=settings)
@@ -74,8 +73,15 @@ def _chunk(chunk_id: str, text: str, metadata: dict[str, Any]) -> Chunk:
 class ChromaVectorStore:
     """One Chroma collection of chunks with cosine similarity."""
 
-    def __init__(self, client: Any, collection_name: str) -> None:
+    def __init__(self, client: Any, collection_name: str, *, create: bool = True) -> None:
+        """`create`: make the collection when missing; else, on a Chroma server, a missing one is an
+        error (the collection of a published generation: the server lost it or runs elsewhere)."""
         self._client = client
+        server_url = getattr(client, "server_url", None)  # a chroma_remote.ServerCalls client
+        if server_url and not create:
+            from assistant.stores.chroma_remote import require_collection
+
+            require_collection(client, collection_name, server_url)
         self._collection = client.get_or_create_collection(
             name=collection_name,
             configuration={
@@ -93,6 +99,10 @@ class ChromaVectorStore:
         # exact at city scale for a few milliseconds. (Collections made earlier are widened too.)
         if self._collection.configuration_json.get("hnsw", {}).get("ef_search") != _EF_SEARCH:
             self._collection.modify(configuration={"hnsw": {"ef_search": _EF_SEARCH}})
+        if server_url:
+            from assistant.stores.chroma_remote import ServerCalls
+
+            self._collection = ServerCalls(self._collection, server_url)
 
     def close(self) -> None:
         """Release the client (an embedded store's files and memory are freed with the last one)."""
@@ -100,18 +110,32 @@ class ChromaVectorStore:
         if close is not None:
             close()
 
-    def add_chunks(self, chunks: list[Chunk], vectors: list[list[float]]) -> None:
-        if not chunks:
-            return
-        self._collection.upsert(
-            ids=[chunk.chunk_id for chunk in chunks],
-            embeddings=vectors,
-            documents=[chunk.text for chunk in chunks],
-            metadatas=[_metadata(chunk) for chunk in chunks],
-        )
+    def add_chunks(self, chunks: list[Chunk], vectors: Sequence[Sequence[float]] | np.ndarray) -> None:
+        """Upsert chunks with their vectors (rows of a float array or lists), in pages Chroma accepts."""
+        for start in range(0, len(chunks), _WRITE_PAGE):
+            page = chunks[start : start + _WRITE_PAGE]
+            self._collection.upsert(
+                ids=[chunk.chunk_id for chunk in page],
+                embeddings=vectors[start : start + _WRITE_PAGE],
+                documents=[chunk.text for chunk in page],
+                metadatas=[_metadata(chunk) for chunk in page],
+            )
 
     def delete_source(self, source_id: str) -> None:
         self._collection.delete(where={"source_id": source_id})
+
+    def delete_chunks(self, chunk_ids: list[str]) -> None:
+        for start in range(0, len(chunk_ids), _WRITE_PAGE):
+            self._collection.delete(ids=chunk_ids[start : start + _WRITE_PAGE])
+
+    def vectors_of(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        """The stored vector of each of these chunks that is in the collection."""
+        vectors: dict[str, np.ndarray] = {}
+        for start in range(0, len(chunk_ids), _WRITE_PAGE):
+            page = self._collection.get(ids=chunk_ids[start : start + _WRITE_PAGE], include=["embeddings"])
+            for chunk_id, vector in zip(page["ids"], page["embeddings"], strict=True):
+                vectors[chunk_id] = np.asarray(vector, dtype=np.float32)
+        return vectors
 
     def count(self) -> int:
         return int(self._collection.count())

@@ -1,8 +1,11 @@
 """Dataset catalogs: data.go.kr CSV exports, one source per dataset.
 
 Two CSV shapes exist: the 목록 export (목록키, 목록유형, 목록명, ... optionally 부서, 제공형식, 키워드) and
-the file-data export (dataset_id, org, title, publisher, department, ...). Both become the same
+the file-data export (dataset_id, org, title, publisher, department, created, published, modified,
+formats, keywords, description, file_names; every row a FILE dataset). Both become the same
 `CatalogRecord`, whose text is a short bilingual-labelled card so Korean and English questions match.
+A dataset key is the same dataset in either shape (`catalog:datagokr:<key>`); when two files list it,
+the file indexed first keeps it (`ingestion.pipeline`).
 """
 
 from __future__ import annotations
@@ -174,14 +177,31 @@ def _datagokr_list_record(row: Mapping[str, str]) -> CatalogRecord:
     )
 
 
+def filedata_title(row: Mapping[str, str]) -> str:
+    """The dataset's data.go.kr name (목록명) from a file-data export row.
+
+    data.go.kr names datasets "<agency>_<title>"; this export splits the agency off and writes the
+    name's other underscores as "｜" ("어디서나민원｜취급종류"), while the file it lists keeps the
+    whole name ("경기도 성남시_어디서나민원_취급종류.csv"). So: the first file's name without its
+    extension when it starts with the agency, else the agency put back before the title with "｜"
+    turned back into "_". Checked against the openData export's 목록명 for the 9,972 datasets in both
+    (2022 file-data catalog): 99.7 % equal (the rest were renamed since); the title alone: 1.2 %."""
+    org, publisher = _cell(row, "org"), _cell(row, "publisher")
+    agencies = tuple(agency for agency in (org, publisher) if agency)
+    first_file = _cell(row, "file_names").split(";")[0].strip()
+    stem = first_file.rsplit(".", 1)[0] if "." in first_file else first_file
+    if stem and agencies and stem.startswith(agencies):
+        return stem
+    title = _cell(row, "title").replace("｜", "_")
+    if agencies and not title.startswith(agencies):
+        title = f"{agencies[0]}_{title}"
+    return title
+
+
 def _datagokr_filedata_record(row: Mapping[str, str]) -> CatalogRecord:
     key = _cell(row, "dataset_id")
-    org, publisher, title = _cell(row, "org"), _cell(row, "publisher"), _cell(row, "title")
-    # data.go.kr names datasets "<agency>_<title>"; this export splits them, so put the agency back
-    # unless the title already starts with it (agency names are what people search by).
-    prefix = org or publisher
-    if prefix and not title.startswith((org or prefix, publisher or prefix)):
-        title = f"{prefix}_{title}"
+    publisher, org = _cell(row, "publisher"), _cell(row, "org")
+    title = filedata_title(row)
     return CatalogRecord(
         source_id=f"catalog:datagokr:{key}",
         key=key,

@@ -95,7 +95,8 @@ def test_filedata_export_shape() -> None:
     loaded = _by_id(load_file(FIXTURES / "datagokr_filedata_sample.csv", FIXTURES, SourceDefaults()))
     bus = loaded["catalog:datagokr:15006063"].source
     assert bus.url == "https://www.data.go.kr/data/15006063/fileData.do"
-    assert bus.title == "부산광역시_강서구｜마을버스 운행정보"
+    # data.go.kr's own name (목록명), as the listed file keeps it: "｜" is the export's "_"
+    assert bus.title == "부산광역시_강서구_마을버스 운행정보"
     assert bus.departments == ["민원봉사과"]
     assert bus.as_of == "2021-10-19"
     assert bus.extra["agency"] == "부산광역시 강서구"

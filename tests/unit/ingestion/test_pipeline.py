@@ -228,18 +228,22 @@ def test_a_duplicate_document_source_id_from_two_files_is_refused(make_stack, tm
     assert "egrets" not in dense and "egrets" not in keyword
 
 
-def test_a_duplicate_catalog_entry_from_two_files_is_refused(make_stack, corpus_dir: Path) -> None:
+def test_a_catalog_entry_in_two_files_is_indexed_once_from_the_first(make_stack, corpus_dir: Path) -> None:
+    """The same dataset key in two catalog files is one dataset: the file indexed first keeps it, the
+    other leaves the row to it and says so (tests/unit/ingestion/test_catalog_row_sync.py has more)."""
     catalogs = corpus_dir / "catalogs"
     shutil.copy(catalogs / "catalog.csv", catalogs / "catalog_copy.csv")
     stack = make_stack()
 
     report = stack.ingestor.ingest([catalogs], SourceDefaults())
 
-    assert [path for path, _ in report.indexed] == [str(catalogs / "catalog.csv")]
-    assert [path for path, _ in report.failed] == [str(catalogs / "catalog_copy.csv")]
-    assert "already provided" in report.failed[0][1]
+    first_count = dict(report.indexed)[str(catalogs / "catalog.csv")]
+    assert first_count > 0 and dict(report.indexed)[str(catalogs / "catalog_copy.csv")] == 0
+    assert report.failed == []
+    [(path, reason)] = [item for item in report.skipped if item[0] == str(catalogs / "catalog_copy.csv")]
+    assert "left to other files that already provide the same dataset" in reason and "catalog.csv" in reason
     ids = _chroma_ids(stack)
-    assert len(ids) == len(set(ids)) == len(stack.keyword_index)
+    assert len(ids) == len(set(ids)) == len(stack.keyword_index) == first_count
 
 
 def test_cli_defaults_classify_files_without_metadata(make_stack, tmp_path: Path) -> None:
