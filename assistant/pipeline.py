@@ -316,7 +316,8 @@ class Assistant:
                 answer.notes.append(outcome.error)
             composition = document_answer
             if composition is None and any(part.startswith("measure ") for part in outcome.unmapped):
-                documents = [passage for passage in pool if passage.chunk.kind == SourceKind.DOCUMENT]
+                # only passages that clear the relevance bar: it read like a question for the tables
+                documents = [passage for passage in relevant if passage.chunk.kind == SourceKind.DOCUMENT]
                 composition = self.composer.compose(question, documents, terms, None, relay)
                 if (composition.lead_coverage or 0.0) < _DOCUMENT_FALLBACK_COVERAGE:
                     composition = None  # a sentence about some of it; not an answer to it

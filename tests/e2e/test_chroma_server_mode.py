@@ -366,7 +366,14 @@ def test_a_backup_copies_the_server_collection_into_an_embedded_home(
 @pytest.fixture
 def run_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., tuple[int, str]]:
     monkeypatch.chdir(tmp_path)  # no .env of the work tree
-    for name in ("CITYQA_LLM", "CITYQA_LLM_MODEL", "CITYQA_LLM_BASE_URL", "CITYQA_LLM_API_KEY"):
+    # nor its relative paths: `make test` exports CITYQA_API_KEYS_FILE=data/demo/api_keys.toml
+    for name in (
+        "CITYQA_LLM",
+        "CITYQA_LLM_MODEL",
+        "CITYQA_LLM_BASE_URL",
+        "CITYQA_LLM_API_KEY",
+        "CITYQA_API_KEYS_FILE",
+    ):
         monkeypatch.delenv(name, raising=False)
 
     def run(*arguments: str, **environment: str) -> tuple[int, str]:
