@@ -78,6 +78,12 @@ class Settings(BaseSettings):
             "(calibrated on the dev set)."
         ),
     )
+    home_region: str = Field(
+        "부산",
+        description="Names of the home city, separated by ',': a dataset question that names no other "
+        "place, agency or the whole country is answered from catalog entries whose title or agency holds "
+        "one (the national catalog beside the city's own); empty: from every entry.",
+    )
     sql_timeout_ms: int = Field(3000, ge=100, description="Time limit of one generated SQL statement.")
     sql_max_rows: int = Field(200, ge=1, description="Row cap of a generated SQL result.")
     max_request_bytes: int = Field(

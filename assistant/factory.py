@@ -243,7 +243,11 @@ def build_assistant(
         composer=build_composer(chat_model),
         audit_log=AuditLog(settings.audit_log_path),
         conversations=SQLiteConversationStore(settings.state_path),
-        policy=AnswerPolicy(top_k=settings.top_k, relevance_threshold=settings.relevance_threshold),
+        policy=AnswerPolicy(
+            top_k=settings.top_k,
+            relevance_threshold=settings.relevance_threshold,
+            home_region_names=tuple(name.strip() for name in settings.home_region.split(",") if name.strip()),
+        ),
         statistics=corpus.statistics,
         rewriter=build_rewriter(chat_model),
         feedback=FeedbackStore(settings.feedback_path),

@@ -83,9 +83,14 @@ class Glossary:
 
     def expansions(self, texts: list[str]) -> list[list[str]]:
         """`expansion` of each text, the texts tokenised in one Kiwi batch (its worker threads)."""
+        return [expansion for expansion, _ in self.expansions_with_tokens(texts)]
+
+    def expansions_with_tokens(self, texts: list[str]) -> list[tuple[list[str], list[str]]]:
+        """`expansion` of each text, with the text's search tokens it was found from."""
         token_lists = search_tokens_many(texts) if texts else []
         return [
-            self._expansion_of(text, set(tokens)) for text, tokens in zip(texts, token_lists, strict=True)
+            (self._expansion_of(text, set(tokens)), tokens)
+            for text, tokens in zip(texts, token_lists, strict=True)
         ]
 
     def _expansion_of(self, text: str, tokens: set[str]) -> list[str]:

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from assistant.answer_types import AnswerType, expected_answer_type
 from assistant.audit import AuditLog
-from assistant.catalog_search import datasets_covering, names_department, rank_catalog
+from assistant.catalog_search import answering_entries, datasets_covering, names_department, rank_catalog
 from assistant.citations import verify_citations
 from assistant.compose import AnswerComposer, Composition, StatisticsPart
 from assistant.conversations import ConversationStore
@@ -106,6 +106,9 @@ class AnswerPolicy:
     catalog_min_coverage: float = 0.5
     catalog_min_title_coverage: float = 0.25
     catalog_suggestion_coverage: float = 0.34
+    # Names of the home city: its own catalog entries come first among equals for a dataset question
+    # about the city's data and answer it alone (`assistant.catalog_search.about_city`); empty: none.
+    home_region_names: tuple[str, ...] = ()
     # A document question is read over more than the passages good enough to answer from: up to
     # `top_k` further documents among the candidates covering at least this share of the question.
     # The article that answers often covers fewer of the question's words than one that merely holds
@@ -256,8 +259,12 @@ class Assistant:
         )
         if found.dataset_question and not (outcome is not None and outcome.part):
             found.catalog = self._catalog_entries(retriever, search_question, user, terms)
+            answering = answering_entries(found.catalog, terms, self.policy.home_region_names)
             found.datasets = datasets_covering(
-                found.catalog, terms, self.policy.catalog_min_coverage, self.policy.catalog_min_title_coverage
+                answering,
+                terms,
+                self.policy.catalog_min_coverage,
+                self.policy.catalog_min_title_coverage,
             )[: self.policy.top_k]
             if found.datasets:
                 found.candidates = found.datasets + [
@@ -472,7 +479,7 @@ class Assistant:
         wide = retriever.retrieve_passages_for_user(
             question, user, retriever.candidate_k, terms, topic_only=True
         )
-        return rank_catalog(wide, terms, retriever.keyword_index)
+        return rank_catalog(wide, terms, retriever.keyword_index, self.policy.home_region_names)
 
     def _documents_on_topic(
         self, retriever: HybridRetriever, passages: list[Passage], terms: QueryTerms
@@ -547,8 +554,7 @@ class Assistant:
             return composition
         if composition.answer_type_met and (
             # a question for a number wants a figure, not a mention; "누구 승인?" wants an office
-            expected_answer_type(question) == AnswerType.WHO
-            or _DIGIT.search(lead.snippet)
+            expected_answer_type(question) == AnswerType.WHO or _DIGIT.search(lead.snippet)
         ):
             return composition
         return None
@@ -586,9 +592,7 @@ def _ignored_share(terms: QueryTerms, ignored: list[str]) -> float:
     if not ignored or not terms.total_weight:
         return 0.0
     words = {token for word in ignored for token in search_tokens(word)}
-    left_out = sum(
-        weight for group, weight in zip(terms.groups, terms.weights, strict=True) if group & words
-    )
+    left_out = sum(weight for group, weight in zip(terms.groups, terms.weights, strict=True) if group & words)
     return left_out / terms.total_weight
 
 

@@ -216,7 +216,11 @@ class HybridRetriever:
         else:
             expanded = self.glossary.expand(question)
             keyword_tokens = self._spelled(search_tokens(expanded)) + terms.part_tokens()
-        dense = _stable(self.vector_store.search(self.embedder.embed_query(expanded), self.candidate_k, user))
+        # The keyword index holds the same chunks: how many this user may not see lets the vector
+        # store skip its costly metadata filter when they are few (`ChromaVectorStore.search`).
+        hidden = self.keyword_index.hidden_from(user)
+        vector = self.embedder.embed_query(expanded)
+        dense = _stable(self.vector_store.search(vector, self.candidate_k, user, hidden=hidden))
         keyword = _stable(self.keyword_index.search(keyword_tokens, self.candidate_k, user))
 
         fused: dict[str, float] = {}

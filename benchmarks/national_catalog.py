@@ -15,7 +15,8 @@ demo corpus, measured in one run (`make bench-national`; skipped when ../shared/
 4. In-process answer latency per category (catalog, document, statistics questions of
    `evaluation/datasets`), interleaved, on the demo home and on the national home.
 5. Catalog lead-dataset accuracy: `cityqa eval` of the catalog sets (evaluation/blind/catalog.yaml,
-   evaluation/heldout/catalog_fresh.yaml, evaluation/heldout/catalog_round3.yaml) on each home;
+   evaluation/heldout/catalog_fresh.yaml, evaluation/heldout/catalog_round3.yaml,
+   evaluation/heldout/catalog_round5.yaml) on each home;
    lead_source_accuracy and answer_accuracy from each report's summary.json.
 
 Writes benchmarks/results/national_catalog.json and .md. `--work DIR` keeps the homes there and
@@ -57,6 +58,7 @@ CATALOG_SETS = [
     REPO_ROOT / "evaluation/blind/catalog.yaml",
     REPO_ROOT / "evaluation/heldout/catalog_fresh.yaml",
     REPO_ROOT / "evaluation/heldout/catalog_round3.yaml",
+    REPO_ROOT / "evaluation/heldout/catalog_round5.yaml",
 ]
 CATEGORIES = {"catalog": ("catalog",), "document": ("document",), "statistics": ("sql",)}
 WARM_UP = 5
@@ -174,7 +176,7 @@ def phase_summary(log: PhaseLog, total_s: float) -> dict[str, float]:
         elif message.startswith("saved the keyword index"):
             phases["bm25 build + save, manifest"] = float(message.rsplit(" in ", 1)[1].split()[0])
         elif message.startswith("published generation"):
-            phases["snapshot + publish"] = float(message.rsplit(" in ", 1)[1].split()[0])
+            phases["publish"] = float(message.rsplit(" in ", 1)[1].split()[0])
     if first_embed is not None and last_embed is not None:
         phases["first to last embedded group"] = last_embed - first_embed
     phases["total"] = total_s
@@ -322,7 +324,7 @@ def catalog_accuracy(home: Path, report_dir: Path) -> dict[str, Any]:
     env = {**os.environ, "CITYQA_HOME": str(home), "HF_HUB_OFFLINE": "1"}
     env.setdefault("CITYQA_API_KEYS_FILE", str(REPO_ROOT / "data/demo/api_keys.toml"))
     cityqa = str(Path(sys.executable).with_name("cityqa"))
-    runs = {"all three": CATALOG_SETS, **{path.stem: [path] for path in CATALOG_SETS}}
+    runs = {"all": CATALOG_SETS, **{path.stem: [path] for path in CATALOG_SETS}}
     scores: dict[str, Any] = {}
     for name, files in runs.items():
         folder = report_dir / name.replace(" ", "_")

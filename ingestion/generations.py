@@ -27,7 +27,6 @@ from assistant.config import Settings
 from assistant.errors import CityQAError, ErrorCode
 from assistant.factory import Stores, copy_warehouse, open_stores, open_vector_store, remove_warehouse
 from assistant.store_layout import PUBLISHED_FILE, StoreLayout, StorePaths
-from ingestion.chroma_snapshot import remove_other_snapshots, restore_chroma_snapshot, take_chroma_snapshot
 from ingestion.factory import build_ingestor
 from ingestion.pipeline import Ingestor
 from ingestion.report import IngestReport
@@ -98,11 +97,8 @@ def ingest_generation(
             stores.close()
         if not base.name or _changed(base, target):
             started = time.perf_counter()
-            if not settings.chroma_url:
-                take_chroma_snapshot(target)  # what the next ingest copies (ingestion/chroma_snapshot.py)
             layout.publish(target)
             logger.info("published generation %s in %.1f s", target.name, time.perf_counter() - started)
-            remove_other_snapshots(layout)
             remove_replaced(layout, settings)
             return GenerationOutcome(report, target.name, published=True)
         _remove_generation(settings, target)
@@ -124,14 +120,15 @@ def copy_generation(settings: Settings, base: StorePaths, target: StorePaths) ->
         if source.exists():
             shutil.copy2(source, destination)
     copy_warehouse(settings, base, target)  # the DuckDB file, or the PostgreSQL schema
-    # An embedded Chroma from the served generation's snapshot when it has one (a file copy), else
-    # through the API below.
-    restored = not settings.chroma_url and restore_chroma_snapshot(base, target)
+    # Chroma through its API, never as files: besides servers writing to the served folder, an
+    # embedded Chroma (1.5) keeps the last writes below `hnsw:sync_threshold` out of its HNSW files,
+    # so a file copy of even a closed folder can lose vectors (chroma-core/chroma#6975; a file
+    # snapshot tried for the national catalog lost one in the crash-safety test).
     stores = open_stores(settings, target)
     # On a Chroma server, a generation that holds no manifest was never ingested into: its collection
     # is empty or absent (not created here just to be read).
     in_base = base.manifest.exists() if settings.chroma_url else base.chroma.exists()
-    if in_base and not restored:
+    if in_base:
         old = open_vector_store(settings, base)
         try:
             for chunks, vectors in old.pages_with_vectors(_COPY_PAGE):

@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -30,14 +29,15 @@ from assistant.glossary import Glossary
 from assistant.models import Chunk, LoadedSource
 from assistant.stores.keyword_index import BM25KeywordIndex
 from assistant.stores.vector_store import ChromaVectorStore
-from assistant.tokens import search_tokens_many
 from ingestion.manifest import ManifestEntry
 
 logger = logging.getLogger(__name__)
 
-# Raised when the way chunks are made from a source changes (index_text's layout, chunk metadata):
-# every source's digest then changes and the next ingest re-chunks everything once.
-CHUNK_FORMAT = 1
+# Raised when the way chunks are made from a source changes (index_text's layout, chunk metadata,
+# search tokens): every source's digest then changes and the next ingest re-chunks everything once
+# (re-embedding only index texts that changed). 2: a catalog entry's search tokens are those of its
+# title and text plus those of its glossary words and locator, each tokenised on its own.
+CHUNK_FORMAT = 2
 
 
 def index_salt(glossary: Glossary, max_chars: int, overlap: int) -> str:
@@ -70,7 +70,7 @@ class ChunkMaker(Protocol):
     """What the ingestor gives `prepare_sources`: how chunks are cut, expanded and embedded."""
 
     def chunk_sources(self, loaded: list[LoadedSource]) -> list[Chunk]: ...  # index_text still empty
-    def with_index_texts(self, chunks: list[Chunk]) -> list[Chunk]: ...
+    def index_chunks(self, chunks: list[Chunk]) -> tuple[list[Chunk], list[list[str]]]: ...  # + tokens
     def embed_chunks(self, chunks: list[Chunk]) -> np.ndarray: ...  # one call: a float32 row each
 
 
@@ -86,10 +86,10 @@ def prepare_sources(
     """Chunk and embed what changed since `previous` (the file's manifest entry, if indexed before).
 
     The chunks go through in groups of `group_size`, longest first (as sentence-transformers orders
-    one `encode` call, so each group pads as little as one call over all texts would). While a group
-    is embedded, a worker thread already expands and tokenises the next (Kiwi, in C++): the two
-    Kiwi passes of a chunk (glossary expansion, BM25 tokens) overlap the embedding instead of adding
-    to it. Nothing is written here."""
+    one `encode` call, so each group pads as little as one call over all texts would): a group is
+    expanded and tokenised (Kiwi), then embedded. Tokenising the next group in a thread while one is
+    embedded was measured no faster (the model keeps both of the machine's 2 cores busy) and cost
+    more CPU. Nothing is written here."""
     digests = {item.source.source_id: source_digest(item, salt) for item in loaded}
     old_digests = previous.source_digests if previous is not None else {}
     changed = [
@@ -101,36 +101,27 @@ def prepare_sources(
     groups = [longest_first[start : start + group_size] for start in range(0, len(chunks), group_size)]
     done: list[tuple[Chunk, np.ndarray, list[str]]] = []
     embedded_count = kept = 0
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cityqa-index-texts") as worker:
-        pending = worker.submit(_index_texts_and_tokens, maker, groups[0]) if groups else None
-        for number in range(len(groups)):
-            assert pending is not None
-            group, tokens = pending.result()
-            if number + 1 < len(groups):
-                pending = worker.submit(_index_texts_and_tokens, maker, groups[number + 1])
-            indexed = keyword_index.indexed([chunk.chunk_id for chunk in group])
-            same_text = [
-                chunk.chunk_id
-                for chunk in group
-                if chunk.chunk_id in indexed and indexed[chunk.chunk_id][0].index_text == chunk.index_text
-            ]
-            stored = vector_store.vectors_of(same_text) if same_text else {}
-            to_embed = [chunk for chunk in group if chunk.chunk_id not in stored]
-            fresh = maker.embed_chunks(to_embed) if to_embed else np.zeros((0, 0), dtype=np.float32)
-            rows = dict(zip((chunk.chunk_id for chunk in to_embed), fresh, strict=True))
-            rows.update(stored)
-            done.extend(
-                (
-                    chunk,
-                    rows[chunk.chunk_id],
-                    indexed[chunk.chunk_id][1] if chunk.chunk_id in stored else words,
-                )
-                for chunk, words in zip(group, tokens, strict=True)
-            )
-            embedded_count += len(to_embed)
-            kept += len(stored)
-            if len(groups) > 1:
-                logger.info("embedded %d of %d chunks", embedded_count, len(chunks) - kept)
+    for plain in groups:
+        group, tokens = maker.index_chunks(plain)
+        indexed = keyword_index.indexed([chunk.chunk_id for chunk in group])
+        same_text = [
+            chunk.chunk_id
+            for chunk in group
+            if chunk.chunk_id in indexed and indexed[chunk.chunk_id][0].index_text == chunk.index_text
+        ]
+        stored = vector_store.vectors_of(same_text) if same_text else {}
+        to_embed = [chunk for chunk in group if chunk.chunk_id not in stored]
+        fresh = maker.embed_chunks(to_embed) if to_embed else np.zeros((0, 0), dtype=np.float32)
+        rows = dict(zip((chunk.chunk_id for chunk in to_embed), fresh, strict=True))
+        rows.update(stored)
+        done.extend(
+            (chunk, rows[chunk.chunk_id], indexed[chunk.chunk_id][1] if chunk.chunk_id in stored else words)
+            for chunk, words in zip(group, tokens, strict=True)
+        )
+        embedded_count += len(to_embed)
+        kept += len(stored)
+        if len(groups) > 1:
+            logger.info("embedded %d of %d chunks", embedded_count, len(chunks) - kept)
     done.sort(key=lambda item: position[item[0].chunk_id])  # back in the file's order
     previous_ids = previous.source_ids if previous is not None else []
     removed = [source_id for source_id in previous_ids if source_id not in digests]
@@ -145,12 +136,6 @@ def prepare_sources(
         unchanged_sources=len(loaded) - len(changed),
         kept_vectors=kept,
     )
-
-
-def _index_texts_and_tokens(maker: ChunkMaker, group: list[Chunk]) -> tuple[list[Chunk], list[list[str]]]:
-    """The group's chunks with their index texts, and the search tokens of each (for BM25)."""
-    expanded = maker.with_index_texts(group)
-    return expanded, search_tokens_many([chunk.index_text or chunk.text for chunk in expanded])
 
 
 def apply_sources(

@@ -225,6 +225,11 @@ class BM25KeywordIndex:
             self._masks[key] = mask
         return mask
 
+    def hidden_from(self, user: User) -> int:
+        """How many indexed chunks the user may not see."""
+        self._ensure_model()
+        return len(self._order) - int(np.count_nonzero(self._mask_for(user))) if self._order else 0
+
     def chunks(self) -> list[Chunk]:
         return list(self._chunks.values())
 
