@@ -87,7 +87,7 @@ SHARED_DOCS := ../shared/data/documents
 BLIND_SETS := evaluation/blind/statistics_paraphrases.yaml evaluation/blind/catalog.yaml \
 	evaluation/heldout/statistics_heldout.yaml evaluation/heldout/catalog_fresh.yaml \
 	evaluation/heldout/statistics_round3.yaml evaluation/heldout/catalog_round3.yaml \
-	evaluation/heldout/catalog_round5.yaml
+	evaluation/heldout/catalog_round5.yaml evaluation/heldout/statistics_round6.yaml
 eval-blind: install
 	-CITYQA_HOME=$(BLIND_HOME) $(BIN)/cityqa ingest $(DEMO_PATHS) \
 		$(if $(wildcard $(SHARED_DOCS)),$(SHARED_DOCS)/kr_laws $(SHARED_DOCS)/us_open_data_policies)
