@@ -367,6 +367,12 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     demo_home, national_home = work / "demo_home", work / "national_home"
     results: dict[str, Any] = {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "cpus": os.cpu_count()}
+    earlier = RESULTS_DIR / "national_catalog.json"
+    if args.reuse and earlier.is_file():
+        # the steps skipped on reused homes keep the numbers of the run that built them
+        kept = json.loads(earlier.read_text("utf-8"))
+        results.update({key: kept[key] for key in ("demo", "ingest") if key in kept})
+        results["homes_built"] = kept.get("homes_built", kept.get("started"))
     try:
         if not (args.reuse and (demo_home / "stores").is_dir()):
             results["demo"] = build_demo_home(demo_home)
@@ -398,6 +404,8 @@ def write_results(results: dict[str, Any]) -> None:
         json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
     )
     sections: list[str] = [f"# National catalog ({results['started']} - {results['finished']})"]
+    if "homes_built" in results:
+        sections.append(f"Homes and ingest numbers from the run of {results['homes_built']} (`--reuse`).")
     ingest = results.get("ingest")
     if ingest:
         rows = [

@@ -341,7 +341,14 @@ case(
 
 a2021 = air[air["year"] == 2021]
 sel = top(a2021, "precipitation_mm", 1, "district")
-case("ranking", "ko", "2021년 비 제일 많이 온 구는? (연강수량 기준)", rows=names(sel), sources=[AIR], tags=["top_n"])
+case(
+    "ranking",
+    "ko",
+    "2021년 비 제일 많이 온 구는? (연강수량 기준)",
+    rows=names(sel),
+    sources=[AIR],
+    tags=["top_n"],
+)
 
 b2022 = births[births["year"] == 2022]
 sel = top(b2022, "crude_birth_rate", 1, "province")
@@ -720,7 +727,9 @@ assert births["year"].max() == 2022
 case("refuse", "ko", "2026년 부산 출생아 수 몇 명 정도로 예상돼요?", refuse=True, tags=["year", "future"])
 
 assert not any("pm25" in c and "day" in c for c in air.columns)
-case("refuse", "ko", "해운대구 2021년 초미세먼지(PM2.5) 나쁨 일수 며칠이었어요?", refuse=True, tags=["measure"])
+case(
+    "refuse", "ko", "해운대구 2021년 초미세먼지(PM2.5) 나쁨 일수 며칠이었어요?", refuse=True, tags=["measure"]
+)
 
 all_columns = {c for frame in (pop, land, births, air, ports, acc) for c in frame.columns}
 assert not any(k in c for c in all_columns for k in ("car", "vehicle_reg", "registration"))
