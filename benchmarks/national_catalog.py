@@ -369,9 +369,9 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "cpus": os.cpu_count()}
     earlier = RESULTS_DIR / "national_catalog.json"
     if args.reuse and earlier.is_file():
-        # the steps skipped on reused homes keep the numbers of the run that built them
+        # steps skipped on reused homes (and a skipped eval) keep the numbers of the run that made them
         kept = json.loads(earlier.read_text("utf-8"))
-        results.update({key: kept[key] for key in ("demo", "ingest") if key in kept})
+        results.update({key: kept[key] for key in ("demo", "ingest", "catalog_accuracy") if key in kept})
         results["homes_built"] = kept.get("homes_built", kept.get("started"))
     try:
         if not (args.reuse and (demo_home / "stores").is_dir()):
