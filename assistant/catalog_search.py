@@ -140,28 +140,21 @@ def about_city(terms: QueryTerms, entries: list[Passage], home_names: tuple[str,
     )
 
 
-def answering_entries(ranked: list[Passage], terms: QueryTerms, home_names: tuple[str, ...]) -> list[Passage]:
-    """The ranked entries that may answer the dataset question (`about_city`)."""
-    if not about_city(terms, ranked, home_names):
-        return ranked
-    return [passage for passage in ranked if is_home_entry(passage, home_names)]
-
-
 def rank_catalog(
-    passages: list[Passage], terms: QueryTerms, index: BM25KeywordIndex, home_names: tuple[str, ...] = ()
+    passages: list[Passage], terms: QueryTerms, index: BM25KeywordIndex, preferred: tuple[str, ...] = ()
 ) -> list[Passage]:
     """The catalog entries among `passages`, re-scored for a dataset question, best first; each
-    passage's relevance becomes the share of the question's topic it covers. With `home_names` (the
-    home city's names), the city's own entries come first among equals when the question is about the
-    city's data (`about_city`, `HOME_WEIGHT`): the suggestions are taken from this ranking."""
+    passage's relevance becomes the share of the question's topic it covers. Entries of the city
+    named by `preferred` (given for a question `about_city`) come first among equals (`HOME_WEIGHT`):
+    the suggestions are taken from this ranking."""
     best_score = max((passage.score for passage in passages), default=1.0) or 1.0
-    entries = [passage for passage in passages if passage.chunk.kind == SourceKind.CATALOG]
     topic = terms.topic_terms()
-    prefer_home = about_city(terms, entries, home_names)
     ranked = []
-    for passage in entries:
+    for passage in passages:
+        if passage.chunk.kind != SourceKind.CATALOG:
+            continue
         covered = topic.coverage(index.tokens_of(passage.chunk))
-        home = prefer_home and is_home_entry(passage, home_names)
+        home = bool(preferred) and is_home_entry(passage, preferred)
         score = (
             _TITLE_WEIGHT * title_coverage(passage, topic)
             + _TEXT_WEIGHT * covered

@@ -15,7 +15,13 @@ from typing import Protocol
 
 from assistant.answer_types import AnswerType, expected_answer_type
 from assistant.audit import AuditLog
-from assistant.catalog_search import answering_entries, datasets_covering, names_department, rank_catalog
+from assistant.catalog_search import (
+    about_city,
+    datasets_covering,
+    is_home_entry,
+    names_department,
+    rank_catalog,
+)
 from assistant.citations import verify_citations
 from assistant.compose import AnswerComposer, Composition, StatisticsPart
 from assistant.conversations import ConversationStore
@@ -258,8 +264,9 @@ class Assistant:
             dataset_question=asks_for_dataset(question),
         )
         if found.dataset_question and not (outcome is not None and outcome.part):
-            found.catalog = self._catalog_entries(retriever, search_question, user, terms)
-            answering = answering_entries(found.catalog, terms, self.policy.home_region_names)
+            found.catalog, home = self._catalog_entries(retriever, search_question, user, terms)
+            # a question about the city's own data is answered by the city's entries alone
+            answering = [p for p in found.catalog if is_home_entry(p, home)] if home else found.catalog
             found.datasets = datasets_covering(
                 answering,
                 terms,
@@ -472,14 +479,19 @@ class Assistant:
 
     def _catalog_entries(
         self, retriever: HybridRetriever, question: str, user: User, terms: QueryTerms
-    ) -> list[Passage]:
-        """Catalog entries for a dataset question, best first. The search looks further down the
-        fused list than for other questions, for what the question is about without its asking
-        words: the entry that names the subject in its title may rank below entries sharing them."""
+    ) -> tuple[list[Passage], tuple[str, ...]]:
+        """Catalog entries for a dataset question, best first, and the home city's names when the
+        question is about the city's own data (`about_city`; else none). The search looks further
+        down the fused list than for other questions, for what the question is about without its
+        asking words: the entry that names the subject in its title may rank below entries sharing
+        them."""
         wide = retriever.retrieve_passages_for_user(
             question, user, retriever.candidate_k, terms, topic_only=True
         )
-        return rank_catalog(wide, terms, retriever.keyword_index, self.policy.home_region_names)
+        names = self.policy.home_region_names
+        entries = [passage for passage in wide if passage.chunk.kind == SourceKind.CATALOG]
+        home = names if about_city(terms, entries, names) else ()
+        return rank_catalog(wide, terms, retriever.keyword_index, home), home
 
     def _documents_on_topic(
         self, retriever: HybridRetriever, passages: list[Passage], terms: QueryTerms
